@@ -1,0 +1,40 @@
+import yargs from 'yargs';
+import { lintCommand } from './commands/lint.js';
+import { plannedCommands } from './commands/planned.js';
+import { CliError, ExitCode } from './exit-codes.js';
+
+/** Runs the CLI; exported so tests can drive it in-process. Returns the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const cli = yargs(argv)
+    .scriptName('herald')
+    .usage('$0 <command> [options]\n\nEvent contracts as the source of truth for Kafka services.')
+    .command(lintCommand)
+    .command(plannedCommands())
+    .demandCommand(1, 'Name a command; `herald --help` lists them.')
+    .strict()
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      // Thrown, not printed, so that a bad flag stops the command before its handler runs.
+      const text = message?.startsWith('Did you mean') ? `unknown command. ${message}` : message;
+      throw error ?? new CliError(`${text}\nRun \`herald --help\` for usage.`, ExitCode.InvalidInput);
+    })
+    .exitProcess(false)
+    .help()
+    .alias('h', 'help')
+    .version()
+    .epilogue('Exit codes: 0 ok, 1 check failed (e.g. breaking change), 2 invalid input or usage, 3 internal error.');
+  try {
+    await cli.parseAsync();
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`herald: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`herald: internal error: ${message}\n`);
+    if (process.env['HERALD_DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return ExitCode.Internal;
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;
+}

@@ -1,0 +1,42 @@
+/**
+ * Confluent compatibility levels mapped onto pair checks.
+ *
+ * BACKWARD means the new schema reads data written with the previous one; FORWARD the reverse;
+ * the transitive variants check every earlier version instead of only the latest.
+ */
+export const COMPATIBILITY_LEVELS = [
+  'NONE',
+  'BACKWARD',
+  'BACKWARD_TRANSITIVE',
+  'FORWARD',
+  'FORWARD_TRANSITIVE',
+  'FULL',
+  'FULL_TRANSITIVE',
+] as const;
+
+export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number];
+
+export function isCompatibilityLevel(value: unknown): value is CompatibilityLevel {
+  return typeof value === 'string' && (COMPATIBILITY_LEVELS as readonly string[]).includes(value);
+}
+
+export type Direction = 'backward' | 'forward';
+
+export interface PairToCheck {
+  /** Index into the history (oldest first) of the version the new schema is compared with. */
+  previousIndex: number;
+  direction: Direction;
+}
+
+/** Which (previous version, direction) pairs a level asks for, newest previous version first as Confluent does. */
+export function pairsForLevel(level: CompatibilityLevel, historyLength: number): PairToCheck[] {
+  if (level === 'NONE' || historyLength === 0) return [];
+  const transitive = level.endsWith('_TRANSITIVE');
+  const base = level.replace('_TRANSITIVE', '');
+  const directions: Direction[] =
+    base === 'BACKWARD' ? ['backward'] : base === 'FORWARD' ? ['forward'] : ['backward', 'forward'];
+  const indexes = transitive
+    ? Array.from({ length: historyLength }, (_, i) => historyLength - 1 - i)
+    : [historyLength - 1];
+  return indexes.flatMap((previousIndex) => directions.map((direction) => ({ previousIndex, direction })));
+}

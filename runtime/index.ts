@@ -1,0 +1,1 @@
+export { frame, unframe, WireFormatError, MAGIC_BYTE, HEADER_LENGTH, type Framed } from './wire-format.js';

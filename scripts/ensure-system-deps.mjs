@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Installs the Debian packages the test suite needs (the test command runs this first), or says
+// exactly what is missing. It never skips: a suite without its real Kafka or oracle must fail.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const requirements = [
+  {
+    pkg: 'librdkafka-dev',
+    why: "the Kafka mock cluster launcher (librdkafka's rdkafka_mock.h)",
+    present: () => existsSync('/usr/include/librdkafka/rdkafka_mock.h'),
+  },
+  {
+    pkg: 'python3-avro',
+    why: 'the Avro compatibility oracle (avro.compatibility)',
+    present: () => spawnSync('/usr/bin/python3', ['-c', 'import avro.compatibility'], { stdio: 'ignore' }).status === 0,
+  },
+  {
+    pkg: 'gcc',
+    why: 'compiling the mock cluster launcher',
+    present: () => spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0,
+  },
+];
+
+const missing = requirements.filter((r) => !r.present());
+if (missing.length === 0) process.exit(0);
+
+const list = missing.map((r) => `  ${r.pkg}: for ${r.why}`).join('\n');
+if (process.getuid?.() !== 0) {
+  console.error(`herald tests need these Debian packages, and only root can install them:\n${list}\nRun: sudo apt-get install -y ${missing.map((r) => r.pkg).join(' ')}`);
+  process.exit(1);
+}
+console.error(`installing Debian packages for the test suite:\n${list}`);
+const apt = (args) => execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+apt(['update']);
+apt(['install', '-y', '--no-install-recommends', ...missing.map((r) => r.pkg)]);
+const still = missing.filter((r) => !r.present());
+if (still.length > 0) {
+  console.error(`still missing after apt-get install: ${still.map((r) => r.pkg).join(', ')}`);
+  process.exit(1);
+}
