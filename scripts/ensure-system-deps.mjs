@@ -16,6 +16,11 @@ const requirements = [
     present: () => spawnSync('/usr/bin/python3', ['-c', 'import avro.compatibility'], { stdio: 'ignore' }).status === 0,
   },
   {
+    pkg: 'chromium',
+    why: 'the browser tests of the docs site (driven by playwright-core)',
+    present: () => existsSync('/usr/bin/chromium'),
+  },
+  {
     pkg: 'gcc',
     why: 'compiling the mock cluster launcher',
     present: () => spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0,

@@ -1,5 +1,8 @@
 import yargs from 'yargs';
+import { checkCommand } from './commands/check.js';
+import { compatCommand } from './commands/compat.js';
 import { lintCommand } from './commands/lint.js';
+import { lockCommand } from './commands/lock.js';
 import { plannedCommands } from './commands/planned.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
@@ -9,6 +12,9 @@ export async function runCli(argv: string[]): Promise<number> {
     .scriptName('herald')
     .usage('$0 <command> [options]\n\nEvent contracts as the source of truth for Kafka services.')
     .command(lintCommand)
+    .command(compatCommand)
+    .command(checkCommand)
+    .command(lockCommand)
     .command(plannedCommands())
     .demandCommand(1, 'Name a command; `herald --help` lists them.')
     .strict()

@@ -40,3 +40,25 @@ export function pairsForLevel(level: CompatibilityLevel, historyLength: number):
     : [historyLength - 1];
   return indexes.flatMap((previousIndex) => directions.map((direction) => ({ previousIndex, direction })));
 }
+
+/** What a level guarantees: which directions hold, and whether against every earlier version. */
+function guarantees(level: CompatibilityLevel): { backward: boolean; forward: boolean; transitive: boolean } {
+  const base = level.replace('_TRANSITIVE', '');
+  return {
+    backward: base === 'BACKWARD' || base === 'FULL',
+    forward: base === 'FORWARD' || base === 'FULL',
+    transitive: level.endsWith('_TRANSITIVE'),
+  };
+}
+
+/** Whether moving from one level to another drops a guarantee (e.g. FULL → BACKWARD, or losing _TRANSITIVE). */
+export function isLoosening(from: CompatibilityLevel, to: CompatibilityLevel): boolean {
+  const before = guarantees(from);
+  const after = guarantees(to);
+  if (from === 'NONE') return false;
+  return (
+    (before.backward && !after.backward) ||
+    (before.forward && !after.forward) ||
+    (before.transitive && !after.transitive)
+  );
+}

@@ -58,8 +58,12 @@ export function draftOf(schema: JsonObject): JsonSchemaDraft | undefined {
   return JSON_SCHEMA_DRAFTS[declared.replace(/#$/, '') as keyof typeof JSON_SCHEMA_DRAFTS];
 }
 
-/** Validates against the draft's meta-schema, then compiles to catch unresolvable `$ref`s and bad patterns. */
-export function validateJsonSchema(schema: Json): JsonSchemaProblem[] {
+/**
+ * Validates against the draft's meta-schema, then compiles to catch unresolvable `$ref`s and bad
+ * patterns. `unknownKeywords: 'allow'` is for schemas herald did not author (e.g. `herald compat`
+ * input), where Confluent accepts keywords it does not know.
+ */
+export function validateJsonSchema(schema: Json, options: { unknownKeywords?: 'error' | 'allow' } = {}): JsonSchemaProblem[] {
   if (!isObject(schema)) return [{ pointer: '', message: 'a JSON Schema event must be an object' }];
   const draft = draftOf(schema);
   if (!draft) {
@@ -76,6 +80,7 @@ export function validateJsonSchema(schema: Json): JsonSchemaProblem[] {
   } catch (error) {
     return [compileProblem(schema, error)];
   }
+  if (options.unknownKeywords === 'allow') return [];
   return strictFindings.flatMap((finding) => {
     const keyword = /unknown keyword: "([^"]+)"/.exec(finding)?.[1];
     if (!keyword || KNOWN_EXTENSION_KEYWORD.test(keyword)) return [];

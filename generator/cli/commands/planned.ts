@@ -13,8 +13,6 @@ interface PlannedCommand {
  * issue that tracks it, and is replaced by its real module when that issue is resolved.
  */
 const PLANNED: PlannedCommand[] = [
-  { command: 'compat', describe: 'Check one schema against earlier versions at a compatibility level', issue: 3 },
-  { command: 'check', describe: 'CI gate: check every contract change for compatibility', issue: 3 },
   { command: 'generate', describe: 'Generate typed producers, consumers and handlers into generated/', issue: 5 },
   { command: 'docs', describe: 'Render a static schema-browsing site', issue: 6 },
   { command: 'register', describe: 'Register every contract version with a schema registry', issue: 4 },
