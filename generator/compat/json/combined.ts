@@ -13,6 +13,10 @@ import { type CombinedNode, type NotNode, type SchemaNode, kindName } from './sc
 
 /** Duplicate branches collapse, as in Confluent (a set of `JsonSchema` objects, equal by JSON text). */
 function distinctBranches(node: CombinedNode): SchemaNode[] {
+  // Branches of different kinds can never be equal; most combinations (`[null, string]`, `type` + `enum`)
+  // are like that, so the canonical text is only computed when two branches share a kind.
+  const kinds = new Set(node.subschemas.map((s) => s.kind));
+  if (kinds.size === node.subschemas.length) return node.subschemas;
   const seen = new Set<string>();
   return node.subschemas.filter((s) => {
     const key = canonicalSchema(s);

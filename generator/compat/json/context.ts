@@ -98,6 +98,15 @@ export class DiffContext {
     return trial.isCompatible();
   }
 
+  /** Compares in a scratch context and adopts what it found only if that was compatible. */
+  adoptIfCompatible(original: SchemaNode, update: SchemaNode): boolean {
+    const trial = this.sub();
+    trial.compare(original, update);
+    if (!trial.isCompatible()) return false;
+    this.addAll(trial.differences);
+    return true;
+  }
+
   /** Runs `body` one path segment deeper (a segment may contain `/`, e.g. `items/0`, as in Confluent). */
   at(segment: string, body: () => void): void {
     this.path.push(segment);

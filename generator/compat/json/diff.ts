@@ -52,18 +52,18 @@ function compareSchemas(ctx: DiffContext, original: SchemaNode | undefined, upda
 function compareTypes(ctx: DiffContext, original: SchemaNode, update: SchemaNode): void {
   if (original.kind !== 'combined' && update.kind === 'combined') {
     if (update.subschemas.length === 1) {
-      if (keepIfCompatible(ctx, original, update.subschemas[0] as SchemaNode)) return;
+      if (ctx.adoptIfCompatible(original, update.subschemas[0] as SchemaNode)) return;
     } else if (update.criterion !== 'allOf') {
       for (const branch of update.subschemas) {
-        if (keepIfCompatible(ctx, original, branch)) return ctx.add('SUM_TYPE_EXTENDED');
+        if (ctx.adoptIfCompatible(original, branch)) return ctx.add('SUM_TYPE_EXTENDED');
       }
     }
   } else if (original.kind === 'combined' && update.kind !== 'combined') {
     if (original.subschemas.length === 1) {
-      if (keepIfCompatible(ctx, original.subschemas[0] as SchemaNode, update)) return;
+      if (ctx.adoptIfCompatible(original.subschemas[0] as SchemaNode, update)) return;
     } else if (original.criterion === 'allOf') {
       for (const branch of original.subschemas) {
-        if (keepIfCompatible(ctx, branch, update)) return ctx.add('PRODUCT_TYPE_NARROWED');
+        if (ctx.adoptIfCompatible(branch, update)) return ctx.add('PRODUCT_TYPE_NARROWED');
       }
     }
   }
@@ -100,15 +100,6 @@ function compareTypes(ctx: DiffContext, original: SchemaNode, update: SchemaNode
     default:
       return;
   }
-}
-
-/** Compares in a scratch context; if that is compatible, adopts its differences. */
-function keepIfCompatible(ctx: DiffContext, original: SchemaNode, update: SchemaNode): boolean {
-  const trial = ctx.sub();
-  trial.compare(original, update);
-  if (!trial.isCompatible()) return false;
-  ctx.addAll(trial.differences);
-  return true;
 }
 
 /** Defaults are compared as JSON values (Confluent compares org.json objects by identity, a needless `DEFAULT_CHANGED`). */

@@ -22,7 +22,7 @@ export function locate(path: string): Location {
     const next = segments[i + 1];
     if ((segment === 'properties' || segment === 'required' || segment === 'dependencies') && next !== undefined) {
       label += `.${next}`;
-      property = label.slice(2);
+      property = label.replace(/^\$\.?/, '');
       i++;
     } else if (segment === 'items') {
       property = undefined;

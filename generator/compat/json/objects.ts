@@ -33,7 +33,6 @@ function compareRequired(ctx: DiffContext, original: ObjectNode, update: ObjectN
   });
 }
 
-
 function compareProperties(ctx: DiffContext, original: ObjectNode, update: ObjectNode): void {
   const names = new Set([...original.properties.keys(), ...update.properties.keys()]);
   ctx.at('properties', () => {

@@ -11,6 +11,8 @@ const DEFAULT_BASE = 'mem://input/';
 
 /** Keywords whose values are data, not schemas: `$id`-looking keys inside them must not be indexed. */
 const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples']);
+/** Keywords whose values map arbitrary names to schemas, so a name like `enum` there is a schema. */
+const MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependencies', 'dependentSchemas']);
 
 export class InvalidJsonSchemaError extends Error {
   override name = 'InvalidJsonSchemaError';
@@ -23,6 +25,14 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
 function stripFragment(uri: string): string {
   const hash = uri.indexOf('#');
   return hash === -1 ? uri : uri.slice(0, hash);
+}
+
+function decodeFragment(ref: string, fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    throw new InvalidJsonSchemaError(`invalid $ref '${ref}'`);
+  }
 }
 
 function resolveUri(ref: string, base: string): string {
@@ -38,6 +48,7 @@ export class SchemaDocument {
   private readonly byUri = new Map<string, unknown>();
   private readonly anchors = new Map<string, unknown>();
   private readonly rootUri: string;
+  private indexed = false;
 
   /**
    * @param idKeyword `id` for draft 4, `$id` otherwise.
@@ -59,8 +70,6 @@ export class SchemaDocument {
     this.index(this.root, this.rootUri);
   }
 
-  private indexed = false;
-
   /** The base URI in force at `node` (a raw schema object of this document). */
   base(node: unknown): string {
     this.ensureIndexed();
@@ -75,12 +84,12 @@ export class SchemaDocument {
     if (ref.startsWith('#')) {
       // Same-document reference: no URI arithmetic needed.
       docUri = base;
-      fragment = decodeURIComponent(ref.slice(1));
+      fragment = decodeFragment(ref, ref.slice(1));
     } else {
       const absolute = resolveUri(ref, base);
       const hash = absolute.indexOf('#');
       docUri = hash === -1 ? absolute : absolute.slice(0, hash);
-      fragment = hash === -1 ? '' : decodeURIComponent(absolute.slice(hash + 1));
+      fragment = hash === -1 ? '' : decodeFragment(ref, absolute.slice(hash + 1));
     }
     const doc = this.byUri.get(docUri);
     if (doc === undefined) {
@@ -137,12 +146,16 @@ export class SchemaDocument {
     return typeof id === 'string' ? resolveUri(id, parentBase) : parentBase;
   }
 
-  private index(node: unknown, parentBase: string): void {
+  private index(node: unknown, parentBase: string, isNameMap = false): void {
     if (Array.isArray(node)) {
       for (const item of node) this.index(item, parentBase);
       return;
     }
     if (!isJsonObject(node)) return;
+    if (isNameMap) {
+      for (const value of Object.values(node)) this.index(value, parentBase);
+      return;
+    }
     const base = this.childBase(node, parentBase);
     // Only subtrees under a nested `$id` need an entry; everything else resolves against the root.
     if (stripFragment(base) !== this.rootUri) this.baseOf.set(node, stripFragment(base));
@@ -158,7 +171,7 @@ export class SchemaDocument {
       if (typeof anchor === 'string') this.anchors.set(`${stripFragment(base)}#${anchor}`, node);
     }
     for (const [key, value] of Object.entries(node)) {
-      if (!DATA_KEYWORDS.has(key)) this.index(value, stripFragment(base));
+      if (!DATA_KEYWORDS.has(key)) this.index(value, stripFragment(base), MAP_KEYWORDS.has(key));
     }
   }
 }
