@@ -3,7 +3,8 @@ import { checkCommand } from './commands/check.js';
 import { compatCommand } from './commands/compat.js';
 import { lintCommand } from './commands/lint.js';
 import { lockCommand } from './commands/lock.js';
-import { plannedCommands } from './commands/planned.js';
+import { registerCommand } from './commands/register.js';
+import { registryCommand } from './commands/registry-serve.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** Runs the CLI; exported so tests can drive it in-process. Returns the exit code. */
@@ -15,7 +16,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(compatCommand)
     .command(checkCommand)
     .command(lockCommand)
-    .command(plannedCommands())
+    .command(registerCommand)
+    .command(registryCommand)
     .demandCommand(1, 'Name a command; `herald --help` lists them.')
     .strict()
     .recommendCommands()

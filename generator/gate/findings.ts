@@ -10,6 +10,7 @@ export const GATE_RULES = {
   DOMAIN_TOPIC_CHANGED: "a domain's topic changed; producers and consumers would split across two topics",
   DOMAIN_KEY_CHANGED: "a domain's key field changed; events of one entity would land on different partitions and lose their order",
   COMPATIBILITY_LOOSENED: "a domain's compatibility level was loosened; changes it used to refuse would pass",
+  REGISTRY_INCOMPATIBLE: "the registry's own compatibility check refuses a version that is not registered yet",
 } as const;
 export type GateRuleId = keyof typeof GATE_RULES;
 

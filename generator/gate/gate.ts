@@ -1,13 +1,17 @@
 import type { ContractSet } from '../contracts/model.js';
+import type { RegistryClient } from '../registry/client.js';
 import { compareTrees } from './compare-trees.js';
 import type { GateFinding, GateReport } from './findings.js';
 import { contractsAtRef } from './git-ref.js';
 import { checkLock, LOCK_FILE, readLock } from './lock-file.js';
+import { compareWithRegistry } from './registry.js';
 import { checkVersionHistories } from './versions.js';
 
 export interface GateOptions {
   /** A git ref to compare with, as `buf breaking --against`. */
   against?: string;
+  /** A registry to compare with: what is registered must not change, what is new must pass its check. */
+  registry?: { client: RegistryClient; name: string };
 }
 
 /** Runs every check the CI gate makes over a loaded contract set. */
@@ -23,6 +27,10 @@ export async function runGate(contracts: ContractSet, options: GateOptions = {})
     const base = await contractsAtRef(contracts, options.against);
     findings.push(...(await compareTrees(base, contracts, options.against)));
     sources.push(`git ref ${options.against}`);
+  }
+  if (options.registry) {
+    findings.push(...(await compareWithRegistry(contracts, options.registry.client, options.registry.name)));
+    sources.push(options.registry.name);
   }
   return {
     checked: contracts.events.map((e) => ({ label: e.label, file: e.file })),

@@ -1,0 +1,76 @@
+/**
+ * The registry on a PostgreSQL server. Registry instances hold no state of their own, so any
+ * number of them may serve one database: ids come from a sequence, identical schemas meet on a
+ * unique fingerprint, and writers of one subject queue on an advisory lock.
+ */
+import pg from 'pg';
+import type { SqlDatabase, SqlExecutor } from './sql.js';
+import { openSqlStore } from './sql-store.js';
+import type { RegistryStore } from './store.js';
+
+export interface PostgresStoreOptions {
+  /** Connections per registry instance. */
+  maxConnections?: number;
+}
+
+/** The URL without its password, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+function executor(client: pg.ClientBase | pg.Pool): SqlExecutor {
+  return {
+    async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
+      const result = await client.query(sql, params);
+      return result.rows as Row[];
+    },
+  };
+}
+
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<RegistryStore> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle connection dropped by the server must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db: SqlDatabase = {
+    description: redactUrl(url),
+    query: (sql, params) => executor(pool).query(sql, params),
+    async transaction(work) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await work(executor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          // A connection that cannot roll back is unusable; the pool must discard it.
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+  try {
+    return await openSqlStore(db);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,67 @@
+/** Shared by the registry suites: a real server on 127.0.0.1:0 and a fetch helper that shows everything. */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startRegistryServer, type RunningRegistry, type StartRegistryOptions } from '../../generator/registry/server/start.js';
+
+export interface TestRegistry extends RunningRegistry {
+  dir: string;
+  /** Closes the server and removes its store directory. */
+  dispose(): Promise<void>;
+}
+
+/** A registry on an embedded store in a fresh temp directory. */
+export async function startTestRegistry(options: Omit<StartRegistryOptions, 'store' | 'port' | 'host'> = {}): Promise<TestRegistry> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'herald-registry-'));
+  const running = await startRegistryServer({ ...options, store: path.join(dir, 'store'), host: '127.0.0.1', port: 0, logger: false });
+  return {
+    ...running,
+    dir,
+    async dispose() {
+      await running.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface HttpAnswer<T = unknown> {
+  status: number;
+  contentType: string | null;
+  text: string;
+  body: T;
+}
+
+export const V1 = 'application/vnd.schemaregistry.v1+json';
+
+/** One HTTP call with Confluent's request content type; the body is parsed when it is JSON. */
+export async function http<T = unknown>(
+  base: string,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer<T>> {
+  const response = await fetch(`${base}${urlPath}`, {
+    method,
+    headers: { 'content-type': V1, ...headers },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, contentType: response.headers.get('content-type'), text, body: parsed as T };
+}
+
+/** A subject name no other test uses. */
+export function uniqueSubject(prefix = 's'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export function avroRecord(name: string, fields: { name: string; type: unknown; default?: unknown }[], namespace = 'com.acme'): string {
+  return JSON.stringify({ type: 'record', name, namespace, fields });
+}
