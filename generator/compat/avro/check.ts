@@ -10,15 +10,17 @@
  * verdicts therefore match Java's even in the corner cases that depend on that memo.
  */
 import type { PairFinding } from '../check.js';
-import { trailAt, typeWords } from './describe.js';
+import { trailOf, typeWords } from './describe.js';
 import {
   type AvroNode,
+  type Container,
   type EnumNode,
   findField,
   type FixedNode,
   type NamedNode,
   parseAvroSchema,
   type ParsedSchema,
+  pointerOf,
   type RecordNode,
   type UnionNode,
 } from './parse.js';
@@ -45,9 +47,10 @@ const IN_PROGRESS_STATUS = 2;
  */
 interface Finding {
   rule: string;
-  path: string;
-  /** The pointer whose trail names the place in the message. */
-  place: string;
+  /** The location the finding is about, `suffix` (such as `/name`) appended for its path. */
+  site: Container | undefined;
+  token: string | number | undefined;
+  suffix: string;
   detail: (trail: string) => string;
 }
 
@@ -59,8 +62,14 @@ interface Result {
 const COMPATIBLE: Result = Object.freeze({ status: COMPATIBLE_STATUS, findings: Object.freeze([]) });
 const IN_PROGRESS: Result = Object.freeze({ status: IN_PROGRESS_STATUS, findings: Object.freeze([]) });
 
-function incompatible(rule: string, path: string, place: string, detail: (trail: string) => string): Result {
-  return { status: INCOMPATIBLE_STATUS, findings: [{ rule, path, place, detail }] };
+function incompatible(
+  rule: string,
+  site: Container | undefined,
+  token: string | number | undefined,
+  suffix: string,
+  detail: (trail: string) => string,
+): Result {
+  return { status: INCOMPATIBLE_STATUS, findings: [{ rule, site, token, suffix, detail }] };
 }
 
 function merge(a: Result, b: Result): Result {
@@ -72,6 +81,10 @@ function merge(a: Result, b: Result): Result {
 /** Java's `schemaNameEquals`: unqualified names, or a reader alias naming the writer's full name. */
 function namesMatch(reader: NamedNode, writer: NamedNode): boolean {
   return reader.name.name === writer.name.name || reader.aliases.has(writer.name.fullName);
+}
+
+function pathOf(finding: Finding): string {
+  return pointerOf(finding.site, finding.token) + finding.suffix;
 }
 
 function isNamed(node: AvroNode): node is NamedNode {
@@ -89,7 +102,6 @@ class Walk {
   private readonly map: Map<number, Result> | undefined;
 
   constructor(
-    private readonly readerJson: unknown,
     readerSize: number,
     private readonly writerSize: number,
   ) {
@@ -107,33 +119,45 @@ class Walk {
   }
 
   /**
-   * `at` is the pointer of the reader occurrence (a reference's own position, not its
-   * definition's); `writerUnion` the writer union this writer type is a branch of, if any, only
-   * for messages.
+   * (`site`, `token`) is where the reader type occurs: a reference's own position, not its
+   * definition's. `writerUnion` is the writer union this writer type is a branch of, if any,
+   * only for messages.
    */
-  check(reader: AvroNode, writer: AvroNode, at: string, writerUnion?: UnionNode): Result {
+  check(reader: AvroNode, writer: AvroNode, site: Container | undefined, token: string | number, writerUnion?: UnionNode): Result {
+    // Java memoizes every pair. Only pairs of two complex types can lead back to themselves;
+    // any other pair's result is the same wherever it is met, so it is worked out on the spot.
+    if (reader.id < 0 || writer.id < 0) return this.calculate(reader, writer, site, token, writerUnion);
+    if (reader.type !== writer.type && reader.type !== 'union' && writer.type !== 'union') {
+      return this.leaf(reader, writer, site, token, writerUnion);
+    }
     const key = reader.id * this.writerSize + writer.id;
     const known = this.recall(key);
     if (known !== undefined) return known === IN_PROGRESS ? COMPATIBLE : known;
     this.remember(key, IN_PROGRESS);
-    const result = this.calculate(reader, writer, at, writerUnion);
+    const result = this.calculate(reader, writer, site, token, writerUnion);
     this.remember(key, result);
     return result;
   }
 
-  private calculate(reader: AvroNode, writer: AvroNode, at: string, writerUnion?: UnionNode): Result {
+  private calculate(
+    reader: AvroNode,
+    writer: AvroNode,
+    site: Container | undefined,
+    token: string | number,
+    writerUnion?: UnionNode,
+  ): Result {
     if (reader.type === writer.type) {
       switch (reader.type) {
         case 'array':
-          return this.check(reader.items, (writer as typeof reader).items, reader.itemsAt);
+          return this.check(reader.items, (writer as typeof reader).items, reader, 'items');
         case 'map':
-          return this.check(reader.values, (writer as typeof reader).values, reader.valuesAt);
+          return this.check(reader.values, (writer as typeof reader).values, reader, 'values');
         case 'fixed': {
           const w = writer as FixedNode;
           let result = this.names(reader, w);
           if (reader.size !== w.size) {
-            const path = `${reader.ptr}/size`;
-            result = merge(result, incompatible('FIXED_SIZE_MISMATCH', path, reader.ptr, (trail) => fixedSizeDetail(reader, w, trail)));
+            const detail = (trail: string) => fixedSizeDetail(reader, w, trail);
+            result = merge(result, incompatible('FIXED_SIZE_MISMATCH', reader.parent, reader.token, '/size', detail));
           }
           return result;
         }
@@ -145,8 +169,8 @@ class Walk {
           // Every branch the writer may write must be readable by the reader union.
           let result = COMPATIBLE;
           for (const branch of (writer as UnionNode).branches) {
-            if (this.check(reader, branch, at).status === INCOMPATIBLE_STATUS) {
-              result = merge(result, this.missingBranch(reader, branch, at));
+            if (this.check(reader, branch, site, token).status === INCOMPATIBLE_STATUS) {
+              result = merge(result, this.missingBranch(reader, branch, site, token));
             }
           }
           return result;
@@ -158,9 +182,30 @@ class Walk {
     if (writer.type === 'union') {
       // A non-union reader must read every branch of the writer union.
       let result = COMPATIBLE;
-      for (const branch of writer.branches) result = merge(result, this.check(reader, branch, at, writer));
+      for (const branch of writer.branches) result = merge(result, this.check(reader, branch, site, token, writer));
       return result;
     }
+    if (reader.type === 'union') {
+      // Some branch must read the writer type. Java takes any compatible branch, not the one
+      // resolution at run time would pick (the first exact match, else the first promotion).
+      const branches = reader.branches;
+      for (let i = 0; i < branches.length; i++) {
+        if (this.check(branches[i] as AvroNode, writer, reader, i).status === COMPATIBLE_STATUS) return COMPATIBLE;
+      }
+      return this.missingBranch(reader, writer, site, token);
+    }
+    return this.leaf(reader, writer, site, token, writerUnion);
+  }
+
+  /** Two types neither of which is a union, and not both of the same complex kind. */
+  private leaf(
+    reader: AvroNode,
+    writer: AvroNode,
+    site: Container | undefined,
+    token: string | number,
+    writerUnion: UnionNode | undefined,
+  ): Result {
+    if (reader.type === writer.type) return COMPATIBLE;
     switch (reader.type) {
       // The promotions of the specification's "Schema Resolution"; nothing else converts.
       case 'long':
@@ -178,24 +223,13 @@ class Walk {
       case 'string':
         if (writer.type === 'bytes') return COMPATIBLE;
         break;
-      case 'union': {
-        // Some branch must read the writer type. Java takes any compatible branch, not the one
-        // resolution at run time would pick (the first exact match, else the first promotion).
-        const branches = reader.branches;
-        for (let i = 0; i < branches.length; i++) {
-          if (this.check(branches[i] as AvroNode, writer, reader.branchesAt[i] as string).status === COMPATIBLE_STATUS) {
-            return COMPATIBLE;
-          }
-        }
-        return this.missingBranch(reader, writer, at);
-      }
     }
-    return incompatible('TYPE_MISMATCH', at, at, (trail) => typeMismatchDetail(reader, writer, trail, writerUnion));
+    return incompatible('TYPE_MISMATCH', site, token, '', (trail) => typeMismatchDetail(reader, writer, trail, writerUnion));
   }
 
   private names(reader: NamedNode, writer: NamedNode): Result {
     if (namesMatch(reader, writer)) return COMPATIBLE;
-    return incompatible('NAME_MISMATCH', `${reader.ptr}/name`, reader.ptr, (trail) => nameMismatchDetail(reader, writer, trail));
+    return incompatible('NAME_MISMATCH', reader.parent, reader.token, '/name', (trail) => nameMismatchDetail(reader, writer, trail));
   }
 
   private symbols(reader: EnumNode, writer: EnumNode): Result {
@@ -210,14 +244,14 @@ class Walk {
     }
     if (missing === undefined) return COMPATIBLE;
     const sorted = missing.sort(); // Java reports them from a sorted set
-    const path = `${reader.ptr}/symbols`;
-    return incompatible('MISSING_ENUM_SYMBOLS', path, reader.ptr, (trail) => missingSymbolsDetail(reader, sorted, trail));
+    const detail = (trail: string) => missingSymbolsDetail(reader, sorted, trail);
+    return incompatible('MISSING_ENUM_SYMBOLS', reader.parent, reader.token, '/symbols', detail);
   }
 
   private fields(reader: RecordNode, writer: RecordNode): Result {
     let result = COMPATIBLE;
     for (const field of reader.fields) {
-      let match = findField(writer, field.name);
+      let match = findField(writer, field.name, field.token);
       if (field.aliases.length > 0) {
         // Java collects the direct match and every alias match, duplicates included (an alias
         // equal to the field's own name counts twice), and refuses to guess between several.
@@ -231,25 +265,26 @@ class Walk {
         }
         if (matches.length > 1) {
           const rule = 'READER_FIELD_MATCHES_MULTIPLE_WRITER_FIELDS';
-          result = merge(result, incompatible(rule, field.ptr, field.ptr, (trail) => multipleWriterFieldsDetail(matches, trail)));
+          result = merge(result, incompatible(rule, field, undefined, '', (trail) => multipleWriterFieldsDetail(matches, trail)));
           continue;
         }
       }
       if (match !== undefined) {
-        result = merge(result, this.check(field.type, match.type, field.typeAt));
+        result = merge(result, this.check(field.type, match.type, field, 'type'));
       } else if (!field.hasDefault) {
         // Java then checks an enum that has a default against the writer record, which can
         // only fail; the message says why the enum default does not help.
         const enumType = field.type.type === 'enum' && field.type.default !== undefined ? field.type : undefined;
         const rule = 'READER_FIELD_MISSING_DEFAULT_VALUE';
-        result = merge(result, incompatible(rule, field.ptr, field.ptr, (trail) => missingDefaultDetail(trail, enumType)));
+        result = merge(result, incompatible(rule, field, undefined, '', (trail) => missingDefaultDetail(trail, enumType)));
       }
     }
     return result;
   }
 
-  private missingBranch(reader: UnionNode, writer: AvroNode, at: string): Result {
-    return incompatible('MISSING_UNION_BRANCH', at, at, (trail) => missingBranchDetail(reader, writer, trail, this.closest(reader, writer)));
+  private missingBranch(reader: UnionNode, writer: AvroNode, site: Container | undefined, token: string | number): Result {
+    const detail = (trail: string) => missingBranchDetail(reader, writer, trail, this.closest(reader, writer));
+    return incompatible('MISSING_UNION_BRANCH', site, token, '', detail);
   }
 
   /**
@@ -266,39 +301,38 @@ class Walk {
         break;
       }
     }
-    if (best === undefined) return undefined;
+    if (best === undefined || best.id < 0) return undefined;
     const result = this.recall(best.id * this.writerSize + writer.id);
     if (result === undefined || result.findings.length === 0) return undefined;
-    const details = result.findings.slice(0, EXPLAINED_DETAILS).map((finding) => this.word(finding));
+    const details = result.findings.slice(0, EXPLAINED_DETAILS).map(word);
     const more = result.findings.length - details.length;
     return `its ${typeWords(best)} branch does not match: ${details.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
   }
 
-  word(finding: Finding): string {
-    return finding.detail(trailAt(this.readerJson, finding.place));
-  }
+}
 
-  report(findings: readonly Finding[]): PairFinding[] {
-    const out: PairFinding[] = [];
-    if (findings.length === 0) return out;
-    // A memoized result reappears wherever its pair recurs, and two pairs may fail alike:
-    // report each finding once.
-    const seen = new Set<string>();
-    for (const finding of findings) {
-      const detail = this.word(finding);
-      const key = `${finding.rule}\u0000${finding.path}\u0000${detail}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ rule: finding.rule, path: finding.path, detail });
+function word(finding: Finding): string {
+  return finding.detail(trailOf(finding.site, finding.token));
+}
+
+function report(findings: readonly Finding[]): PairFinding[] {
+  const out: PairFinding[] = [];
+  // A memoized result reappears wherever its pair recurs, and two pairs may fail alike:
+  // report each finding once. Lists are short, so duplicates are found by scanning.
+  for (const finding of findings) {
+    const path = pathOf(finding);
+    const detail = word(finding);
+    if (!out.some((f) => f.rule === finding.rule && f.path === path && f.detail === detail)) {
+      out.push({ rule: finding.rule, path, detail });
     }
-    return out;
   }
+  return out;
 }
 
 /** Checks two schemas parsed with `parseAvroSchema`; parsed schemas are immutable and reusable. */
 export function checkParsedAvroPair(reader: ParsedSchema, writer: ParsedSchema): PairFinding[] {
-  const walk = new Walk(reader.json, reader.size, writer.size);
-  return walk.report(walk.check(reader.root, writer.root, '').findings);
+  const walk = new Walk(reader.size, writer.size);
+  return report(walk.check(reader.root, writer.root, undefined, '').findings);
 }
 
 /**

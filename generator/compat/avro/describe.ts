@@ -6,7 +6,7 @@
  * `attributes`. The trail follows the reader schema, because that is the schema the pointer in
  * each finding points into.
  */
-import type { AvroNode } from './parse.js';
+import type { AvroNode, Container, RecordField } from './parse.js';
 
 export function typeWords(node: AvroNode): string {
   switch (node.type) {
@@ -40,36 +40,31 @@ function innerWords(node: AvroNode): string {
 }
 
 /**
- * The trail of a JSON pointer into a schema document: the names of the fields it passes
- * through, `[]` for array items and `{}` for map values. Worked out only when a finding is
- * worded, so the walk itself carries no names.
+ * The trail of a location: the names of the fields it lies in, `[]` for array items and `{}` for
+ * map values. Worked out only when a finding is worded, so the walk itself carries no names.
  */
-export function trailAt(document: unknown, pointer: string): string {
-  let trail = '';
-  let node: unknown = document;
-  const tokens = pointer.split('/');
-  for (let i = 1; i < tokens.length; i++) {
-    const token = tokens[i] as string;
-    if (Array.isArray(node)) {
-      node = node[Number(token)];
+export function trailOf(site: Container | undefined, token: string | number | undefined): string {
+  const parts: string[] = [];
+  let at = site;
+  let under = token;
+  while (at !== undefined) {
+    if ((at as RecordField).kind === 'field') {
+      const field = at as RecordField;
+      parts.push(field.name);
+      under = field.parent.token;
+      at = field.parent.parent;
       continue;
     }
-    if (typeof node !== 'object' || node === null) break;
-    const object = node as Record<string, unknown>;
-    if (token === 'fields') {
-      const field = (object['fields'] as Record<string, unknown>[])[Number(tokens[++i])];
-      if (field === undefined) break;
-      const name = String(field['name']);
-      trail = trail === '' ? name : `${trail}.${name}`;
-      node = field;
-    } else if (token === 'items' || token === 'values') {
-      trail += token === 'items' ? '[]' : '{}';
-      node = object[token];
-    } else if (token === 'type') {
-      node = object['type'];
-    } else {
-      break; // `name`, `size`, `symbols`: a part of the type at hand, not a place inside it
-    }
+    const node = at as AvroNode;
+    if (node.type === 'array' && under === 'items') parts.push('[]');
+    else if (node.type === 'map' && under === 'values') parts.push('{}');
+    under = node.token;
+    at = node.parent;
+  }
+  let trail = '';
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = parts[i] as string;
+    trail += part === '[]' || part === '{}' || trail === '' ? part : `.${part}`;
   }
   return trail;
 }

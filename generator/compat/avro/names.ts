@@ -13,18 +13,46 @@
 export const PRIMITIVE_TYPES = ['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'] as const;
 export type PrimitiveType = (typeof PRIMITIVE_TYPES)[number];
 
-const PRIMITIVE_SET: ReadonlySet<string> = new Set(PRIMITIVE_TYPES);
+/**
+ * The primitive type `value` names, as the literal from this module, or undefined. Returning the
+ * literal rather than the input string lets later type comparisons succeed on identity. Goes by
+ * length first: this runs for every type name in both schemas.
+ */
+export function primitiveType(value: string): PrimitiveType | undefined {
+  switch (value.length) {
+    case 3:
+      return value === 'int' ? 'int' : undefined;
+    case 4:
+      return value === 'null' ? 'null' : value === 'long' ? 'long' : undefined;
+    case 5:
+      return value === 'float' ? 'float' : value === 'bytes' ? 'bytes' : undefined;
+    case 6:
+      return value === 'double' ? 'double' : value === 'string' ? 'string' : undefined;
+    case 7:
+      return value === 'boolean' ? 'boolean' : undefined;
+    default:
+      return undefined;
+  }
+}
 
 export function isPrimitiveType(value: string): value is PrimitiveType {
-  return PRIMITIVE_SET.has(value);
+  return primitiveType(value) !== undefined;
 }
 
 /** A resolved name: `namespace` is undefined for the null namespace. */
-export interface AvroName {
-  /** The unqualified name, which is what schema resolution compares. */
-  name: string;
-  namespace: string | undefined;
-  fullName: string;
+export class AvroName {
+  private full: string | undefined;
+
+  constructor(
+    /** The unqualified name, which is what schema resolution compares. */
+    readonly name: string,
+    readonly namespace: string | undefined,
+  ) {}
+
+  /** Joined on first use: most names are only ever compared unqualified. */
+  get fullName(): string {
+    return (this.full ??= this.namespace === undefined ? this.name : `${this.namespace}.${this.name}`);
+  }
 }
 
 /**
@@ -66,8 +94,7 @@ export function makeName(raw: string, namespace: string | undefined): AvroName {
       name === '' ? `empty name in \`${raw}\`` : `\`${raw}\` is not a valid Avro name (letters, digits and _, not starting with a digit)`,
     );
   }
-  if (space === '') space = undefined;
-  return { name, namespace: space, fullName: space === undefined ? name : `${space}.${name}` };
+  return new AvroName(name, space === '' ? undefined : space);
 }
 
 /**
@@ -85,29 +112,48 @@ export function qualifyAliases(aliases: readonly string[], owner: AvroName): Set
  * be defined before it is used, except that a record may refer to itself from its own fields.
  */
 export class NameTable<T> {
-  // Keyed by namespace and then unqualified name, so that looking up a reference needs no
-  // string concatenation; '' stands for the null namespace.
-  private readonly byNamespace = new Map<string, Map<string, T>>();
+  // Most schemas define a handful of names, for which scanning a list beats hashing; a map keyed
+  // by full name takes over for large schemas.
+  private readonly names: AvroName[] = [];
+  private readonly values: T[] = [];
+  private byFullName: Map<string, T> | undefined;
 
   define(name: AvroName, value: T): void {
-    const space = name.namespace ?? '';
-    let names = this.byNamespace.get(space);
-    if (names === undefined) {
-      names = new Map();
-      this.byNamespace.set(space, names);
+    if (this.find(name.name, name.namespace) !== undefined) {
+      throw new InvalidNameError(`\`${name.fullName}\` is defined twice`);
     }
-    if (names.has(name.name)) throw new InvalidNameError(`\`${name.fullName}\` is defined twice`);
-    names.set(name.name, value);
+    this.names.push(name);
+    this.values.push(value);
+    if (this.byFullName !== undefined) this.byFullName.set(name.fullName, value);
+    else if (this.names.length > SCAN_LIMIT) {
+      this.byFullName = new Map();
+      for (let i = 0; i < this.names.length; i++) this.byFullName.set((this.names[i] as AvroName).fullName, this.values[i] as T);
+    }
   }
 
   /** Looks up a reference made inside `namespace`, with Java's fallback to the null namespace. */
   resolve(reference: string, namespace: string | undefined): T | undefined {
     const lastDot = reference.lastIndexOf('.');
-    if (lastDot >= 0) return this.byNamespace.get(reference.slice(0, lastDot))?.get(reference.slice(lastDot + 1));
+    if (lastDot >= 0) {
+      const space = reference.slice(0, lastDot);
+      return this.find(reference.slice(lastDot + 1), space === '' ? undefined : space);
+    }
     if (namespace !== undefined) {
-      const found = this.byNamespace.get(namespace)?.get(reference);
+      const found = this.find(reference, namespace);
       if (found !== undefined) return found;
     }
-    return this.byNamespace.get('')?.get(reference);
+    return this.find(reference, undefined);
+  }
+
+  private find(name: string, namespace: string | undefined): T | undefined {
+    if (this.byFullName !== undefined) return this.byFullName.get(namespace === undefined ? name : `${namespace}.${name}`);
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) {
+      const candidate = names[i] as AvroName;
+      if (candidate.name === name && candidate.namespace === namespace) return this.values[i];
+    }
+    return undefined;
   }
 }
+
+const SCAN_LIMIT = 16;

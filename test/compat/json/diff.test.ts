@@ -195,42 +195,10 @@ describe('combined schemas', () => {
   });
 });
 
-describe('performance', () => {
-  function orderSchema(version: number): unknown {
-    const properties: Record<string, unknown> = {};
-    for (let i = 0; i < 40; i++) {
-      properties[`field${i}`] = [
-        { type: 'string', maxLength: 100 + version },
-        { type: 'integer', minimum: 0 },
-        { type: 'array', items: { $ref: '#/definitions/line' } },
-        { oneOf: [{ type: 'null' }, { type: 'string', format: 'date-time' }] },
-        { type: 'string', enum: ['a', 'b', 'c'] },
-      ][i % 5];
-    }
-    return {
-      type: 'object',
-      properties,
-      required: ['field0'],
-      additionalProperties: false,
-      definitions: { line: object({ sku: { type: 'string' }, qty: { type: 'integer' } }, { required: ['sku'] }) },
-    };
-  }
-
-  it('checks realistic pairs well above a thousand per second', () => {
-    const previous = JSON.stringify(orderSchema(0));
-    const current = JSON.stringify(orderSchema(1));
-    const n = 300;
-    const start = performance.now();
-    for (let i = 0; i < n; i++) checkJsonPair(JSON.parse(current), JSON.parse(previous), 'STRICT');
-    const perSecond = n / ((performance.now() - start) / 1000);
-    // A loose bound that still catches accidental quadratic behaviour on a busy two-core machine.
-    expect(perSecond).toBeGreaterThan(250);
-  });
-
-  it('stays linear in the number of properties', () => {
+describe('wide schemas', () => {
+  // Throughput is measured by `npm run bench -- compat`, not asserted here.
+  it('reports each of 5,000 widened properties', () => {
     const wide = (n: number, t: string): unknown => object(Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { type: t }])));
-    const start = performance.now();
     expect(diffJsonSchemas(wide(5000, 'integer'), wide(5000, 'number'))).toHaveLength(5000);
-    expect(performance.now() - start).toBeLessThan(2000);
   });
 });
