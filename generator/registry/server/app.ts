@@ -3,6 +3,7 @@
  * failure (including unknown paths and bad media types), optional authentication, request logs.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { registerRegistryDocsUi } from '../../docs/registry-ui.js';
 import { ERROR_CODES, RegistryError } from '../errors.js';
 import type { RegistryService } from '../service.js';
 import { isDatabaseError } from '../store/sql.js';
@@ -71,6 +72,10 @@ function toRegistryError(error: FastifyError | Error, request: FastifyRequest): 
   return new RegistryError(500, `Internal Server Error: ${error.message}`);
 }
 
+function isUiPath(url: string): boolean {
+  return url === '/ui' || url.startsWith('/ui/') || url.startsWith('/ui?');
+}
+
 export async function buildRegistryApp(options: RegistryAppOptions): Promise<FastifyInstance> {
   const { service, auth } = options;
   const logger = options.logger ?? false;
@@ -99,11 +104,14 @@ export async function buildRegistryApp(options: RegistryAppOptions): Promise<Fas
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    const type = negotiate(request.headers.accept);
-    if (!type) {
-      return sendError(reply, new RegistryError(ERROR_CODES.NOT_ACCEPTABLE, 'HTTP 406 Not Acceptable'));
+    // The browse UI answers HTML to browsers; only the REST API negotiates Confluent's JSON types.
+    if (!isUiPath(request.url)) {
+      const type = negotiate(request.headers.accept);
+      if (!type) {
+        return sendError(reply, new RegistryError(ERROR_CODES.NOT_ACCEPTABLE, 'HTTP 406 Not Acceptable'));
+      }
+      reply.type(type);
     }
-    reply.type(type);
     if (!auth || UNAUTHENTICATED_PATHS.has(request.routeOptions.url ?? '')) return undefined;
     const outcome = authenticate(auth, request.headers.authorization);
     if (!outcome.ok) {
@@ -128,6 +136,7 @@ export async function buildRegistryApp(options: RegistryAppOptions): Promise<Fas
   compatibilityRoutes(app, service);
   configRoutes(app, service);
   modeRoutes(app, service);
+  await registerRegistryDocsUi(app, service);
   await app.ready();
   return app;
 }
