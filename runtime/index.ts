@@ -1,2 +1,26 @@
 export * from './api.js';
 export { frame, unframe, WireFormatError, MAGIC_BYTE, HEADER_LENGTH, type Framed } from './wire-format.js';
+export { avroCodec, readerType, writerType, avroIssues, TaggedUnionType, type TaggedValue } from './codec/avro.js';
+export { jsonCodec, applyDefaults, jsonIssues, type StandaloneValidator, type StandaloneValidationError, type DefaultsPlan, type JsonVersion, type JsonCodecSpec } from './codec/json.js';
+export { DecimalType } from './codec/decimal.js';
+export { formats } from './codec/formats.js';
+export { ucs2length, deepEqual } from './codec/json-helpers.js';
+// Runtime (issue #8): publishing, outbox, consuming, DLQ, metrics.
+export { createRuntime, type Runtime, type RuntimeOptions, type RelaySettings } from './runtime.js';
+export { toDatabase, pgDatabase, pgliteDatabase, type Database, type DatabaseInput, type PgPoolLike, type PgliteLike } from './sql.js';
+export { migrate, type MigrateOptions } from './migrate.js';
+export { HttpSchemaRegistry, SchemaRegistryError, type SchemaRegistry, type HttpSchemaRegistryOptions } from './registry/client.js';
+export { InMemorySchemaRegistry } from './registry/memory.js';
+export { KafkaTransport, type KafkaTransportOptions } from './transport/kafka.js';
+export { UnacknowledgedWriteError, type Transport, type OutgoingRecord, type IncomingRecord, type SendOutcome } from './transport/transport.js';
+export { Header as CloudEventHeader, CONTENT_TYPE, cloudEventHeaders, headersToStrings } from './cloudevents.js';
+export { OutboxRelay, type OutboxRelayOptions, type RelayPass, type OutboxBacklog } from './outbox/relay.js';
+export { outboxMigration, outboxBucket, OUTBOX_BUCKETS, DEFAULT_OUTBOX_TABLE } from './outbox/schema.js';
+export { dedupeMigration, purgeDedupe, DEFAULT_DEDUPE_TABLE } from './consume/dedupe.js';
+export { DlqHeader, dlqTopicFor, DLQ_SUFFIX, type DeadLetterReason } from './consume/dead-letter.js';
+export { replayDeadLetters, type ReplayOptions, type ReplayReport, type ReplayedRecord } from './consume/replay.js';
+export { resolveRetryPolicy, retryDelay } from './consume/retry.js';
+export type { ConsumerTuning } from './consume/consumer.js';
+export { HeraldMetrics } from './metrics.js';
+export { closeOnSignals, type ShutdownOptions } from './shutdown.js';
+export { consoleLogger, silentLogger, type Logger, type LogLevel } from './logger.js';

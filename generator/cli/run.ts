@@ -1,8 +1,12 @@
 import yargs from 'yargs';
 import { checkCommand } from './commands/check.js';
 import { compatCommand } from './commands/compat.js';
+import { docsCommand } from './commands/docs.js';
+import { generateCommand } from './commands/generate.js';
 import { lintCommand } from './commands/lint.js';
 import { lockCommand } from './commands/lock.js';
+import { dlqCommand } from './commands/dlq-replay.js';
+import { outboxCommand } from './commands/outbox-relay.js';
 import { registerCommand } from './commands/register.js';
 import { registryCommand } from './commands/registry-serve.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -16,6 +20,10 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(compatCommand)
     .command(checkCommand)
     .command(lockCommand)
+    .command(generateCommand)
+    .command(docsCommand)
+    .command(outboxCommand)
+    .command(dlqCommand)
     .command(registerCommand)
     .command(registryCommand)
     .demandCommand(1, 'Name a command; `herald --help` lists them.')
