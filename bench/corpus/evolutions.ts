@@ -1,19 +1,9 @@
 import type { EventVersion } from '../../generator/contracts/model.js';
+import { mulberry32 } from '../../test/support/random.js';
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
 
-/** A deterministic PRNG (mulberry32), so every run checks the same corpus. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Evolution {
   format: 'avro' | 'json';
@@ -120,7 +110,7 @@ const JSON_MUTATIONS: Mutation[] = [
  * so the corpus has the shape, size and nesting of real schemas rather than of random ones.
  */
 export function evolutionCorpus(events: readonly EventVersion[], count: number, format: 'avro' | 'json', seed = 42): Evolution[] {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const bases = events.filter((e) => e.format === format);
   const mutations = format === 'avro' ? AVRO_MUTATIONS : JSON_MUTATIONS;
   const corpus: Evolution[] = [];

@@ -5,33 +5,13 @@
  * on the recursive Clause of ContractCreated.v2). A seeded generator keeps failures reproducible.
  */
 import { describeBranch, isAmbiguousUnion, isPrimitiveName, isValidDecimal, qualify, unionTags } from '../../runtime/codec/avro-unions.js';
+import { SeededRandom } from '../support/random.js';
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
 
-export class Random {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0 || 1;
-  }
-  /** xorshift32 in [0, 1). */
-  next(): number {
-    let x = this.state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x >>> 0;
-    return this.state / 0x100000000;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)]!;
-  }
-  bool(): boolean {
-    return this.next() < 0.5;
-  }
+/** Test values on top of the shared seeded generator. */
+export class Random extends SeededRandom {
   string(maxLength = 12): string {
     const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.*/"\\\'äöü€😀\n';
     const chars = [...alphabet];

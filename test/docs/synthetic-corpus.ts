@@ -7,6 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { mulberry32 } from '../support/random.js';
 
 export interface CorpusOptions {
   /** Total schema files (event versions) to write. */
@@ -27,17 +28,6 @@ const WORDS = ['account', 'asset', 'billing', 'booking', 'catalog', 'claim', 'co
 const VERBS = ['Created', 'Updated', 'Archived', 'Approved', 'Rejected', 'Assigned', 'Closed', 'Reopened', 'Scheduled', 'Cancelled', 'Completed', 'Expired', 'Renewed', 'Flagged', 'Merged', 'Split', 'Imported', 'Exported', 'Verified', 'Suspended'];
 const FIELD_WORDS = ['amount', 'label', 'note', 'region', 'channel', 'score', 'count', 'reference', 'source', 'owner', 'category', 'priority', 'comment', 'level', 'status', 'code', 'weight', 'rank', 'stage', 'origin', 'target', 'reason', 'quantity', 'limit', 'ratio'];
 
-/** Small, fast, seedable PRNG (mulberry32): the corpus must be the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'string' | 'int' | 'long' | 'double' | 'boolean' | 'timestamp' | 'uuid' | 'enum' | 'nullable' | 'array' | 'map' | 'decimal' | 'record';
 const KINDS: Kind[] = ['string', 'int', 'long', 'double', 'boolean', 'timestamp', 'uuid', 'enum', 'nullable', 'array', 'map', 'decimal', 'record'];
@@ -147,7 +137,7 @@ const JSON_DEFS = {
 };
 
 export async function writeSyntheticCorpus(dir: string, options: CorpusOptions): Promise<CorpusSummary> {
-  const rand = random(options.seed ?? 42);
+  const rand = mulberry32(options.seed ?? 42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const domainCount = options.domains ?? Math.max(1, Math.round(options.schemas / 50));
   const perDomain = Math.ceil(options.schemas / domainCount);
