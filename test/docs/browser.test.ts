@@ -129,7 +129,8 @@ describe('docs site in chromium', () => {
     // A link into a closed <details> (the "since" column) opens it.
     await page.locator('a[href="#v2"]').first().focus();
     await page.keyboard.press('Enter');
-    expect(page.url()).toMatch(/#v2$/);
+    // Following an in-page link updates the URL after the key event returns.
+    await expect.poll(() => page.url()).toMatch(/#v2$/);
   });
 
   it('copies the example payload with the copy button', async () => {
