@@ -53,8 +53,13 @@ function page<T>(items: T[], { offset = 0, limit = -1 }: Page): T[] {
   return limit !== undefined && limit >= 0 ? items.slice(start, start + limit) : items.slice(start);
 }
 
-/** `:.:name` names the default context explicitly; herald has only that one. */
+/**
+ * `:.:name` names the default context explicitly; herald has only that one. A NUL can never be in
+ * a stored subject (writes refuse control characters) nor in PostgreSQL text, so it is refused
+ * here for reads too, rather than reaching the store as an encoding error.
+ */
 function canonicalSubject(subject: string): string {
+  if (subject.includes('\u0000')) throw errors.invalidSubject(subject.replace(/\u0000/g, '\\0'), 'it contains a NUL character');
   return subject.startsWith(':.:') ? subject.slice(3) : subject;
 }
 
