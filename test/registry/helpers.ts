@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createScratchDatabase } from '../infra/postgres.js';
 import { startRegistryServer, type RunningRegistry, type StartRegistryOptions } from '../../generator/registry/server/start.js';
 
 export interface TestRegistry extends RunningRegistry {
@@ -21,6 +22,20 @@ export async function startTestRegistry(options: Omit<StartRegistryOptions, 'sto
     async dispose() {
       await running.close();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A registry on a fresh PostgreSQL database of its own, dropped by `dispose`. */
+export async function startPostgresTestRegistry(options: Omit<StartRegistryOptions, 'store' | 'port' | 'host'> = {}): Promise<TestRegistry> {
+  const database = await createScratchDatabase('herald_registry');
+  const running = await startRegistryServer({ ...options, store: database.url, host: '127.0.0.1', port: 0, logger: false });
+  return {
+    ...running,
+    dir: database.name,
+    async dispose() {
+      await running.close();
+      await database.drop();
     },
   };
 }
