@@ -4,6 +4,8 @@
  * unique fingerprint, and writers of one subject queue on an advisory lock.
  */
 import pg from 'pg';
+import type { SqlExecutor as RuntimeSqlExecutor } from '../../../runtime/api.js';
+import { pgDatabase } from '../../../runtime/sql.js';
 import type { SqlDatabase, SqlExecutor } from './sql.js';
 import { openSqlStore } from './sql-store.js';
 import type { RegistryStore } from './store.js';
@@ -24,7 +26,8 @@ export function redactUrl(url: string): string {
   }
 }
 
-function executor(client: pg.ClientBase | pg.Pool): SqlExecutor {
+/** The registry's executor (rows only) over a pool or a transaction's client. */
+function executor(client: RuntimeSqlExecutor): SqlExecutor {
   return {
     async query<Row>(sql: string, params?: unknown[]): Promise<Row[]> {
       const result = await client.query(sql, params);
@@ -42,29 +45,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   });
   // An idle connection dropped by the server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  const transactions = pgDatabase(pool);
   const db: SqlDatabase = {
     description: redactUrl(url),
     query: (sql, params) => executor(pool).query(sql, params),
-    async transaction(work) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN');
-        const result = await work(executor(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch (rollbackError) {
-          // A connection that cannot roll back is unusable; the pool must discard it.
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        }
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    },
+    // The runtime's pg transaction: BEGIN/COMMIT, ROLLBACK, and a connection that cannot roll back is discarded.
+    transaction: (work) => transactions.transaction((tx) => work(executor(tx))),
     close: () => pool.end(),
   };
   try {
