@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isLoosening } from '../compat/levels.js';
 import { isJsonSyntaxError, parseJsonSource } from '../contracts/json-source.js';
 import type { ContractSet, Domain, SourceLocation } from '../contracts/model.js';
-import { GATE_RULES, type GateFinding } from './findings.js';
+import { GATE_RULES, publishedVersionDeleted, publishedVersionEdited, type GateFinding } from './findings.js';
 
 /**
  * What changed between a base tree (e.g. main) and the current one that no schema-level check
@@ -15,9 +15,9 @@ export async function compareTrees(base: ContractSet, current: ContractSet, base
   for (const old of base.events) {
     const event = now.get(`${old.type}@${old.version}`);
     if (!event) {
-      findings.push({ rule: 'PUBLISHED_VERSION_DELETED', subject: old.label, file: old.file, pointer: '', message: `${old.label} exists at ${baseName} but was deleted: ${GATE_RULES.PUBLISHED_VERSION_DELETED}` });
+      findings.push(publishedVersionDeleted(old.label, old.file, `exists at ${baseName} but was deleted`));
     } else if (event.fingerprint !== old.fingerprint) {
-      findings.push({ rule: 'PUBLISHED_VERSION_EDITED', subject: event.label, file: event.file, pointer: '', line: 1, column: 1, message: `${event.label} differs from its version at ${baseName}: ${GATE_RULES.PUBLISHED_VERSION_EDITED}` });
+      findings.push(publishedVersionEdited(event.label, event.file, `differs from its version at ${baseName}`));
     }
   }
   const domains = new Map(current.domains.map((d) => [d.name, d]));

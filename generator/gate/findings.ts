@@ -29,3 +29,12 @@ export interface GateReport {
   /** Where the previous versions came from: the tree itself, the lock file, a git ref, a registry. */
   sources: string[];
 }
+
+/** `<label> <what happened>: <why it breaks>`, at the top of the file, whatever told us it was published. */
+export function publishedVersionEdited(label: string, file: string, what: string): GateFinding {
+  return { rule: 'PUBLISHED_VERSION_EDITED', subject: label, file, pointer: '', line: 1, column: 1, message: `${label} ${what}: ${GATE_RULES.PUBLISHED_VERSION_EDITED}` };
+}
+
+export function publishedVersionDeleted(label: string, file: string, what: string): GateFinding {
+  return { rule: 'PUBLISHED_VERSION_DELETED', subject: label, file, pointer: '', message: `${label} ${what}: ${GATE_RULES.PUBLISHED_VERSION_DELETED}` };
+}

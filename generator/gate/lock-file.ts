@@ -5,8 +5,7 @@ import { Ajv } from 'ajv';
 import { CliError } from '../cli/exit-codes.js';
 import { isJsonSyntaxError, parseJsonSource } from '../contracts/json-source.js';
 import type { ContractSet } from '../contracts/model.js';
-import type { GateFinding } from './findings.js';
-import { GATE_RULES } from './findings.js';
+import { publishedVersionDeleted, publishedVersionEdited, type GateFinding } from './findings.js';
 
 export const LOCK_FILE = 'herald.lock.json';
 
@@ -83,9 +82,9 @@ export function checkLock(contracts: ContractSet, lock: LockFile): GateFinding[]
       const event = current.get(`${type}@${version}`);
       const label = `${type.slice(type.lastIndexOf('.') + 1)}.v${version}`;
       if (!event) {
-        findings.push({ rule: 'PUBLISHED_VERSION_DELETED', subject: label, file: locked.file, pointer: '', message: `${label} (${type}) is published (${LOCK_FILE}) but its file is gone: ${GATE_RULES.PUBLISHED_VERSION_DELETED}` });
+        findings.push(publishedVersionDeleted(label, locked.file, `(${type}) is published (${LOCK_FILE}) but its file is gone`));
       } else if (event.fingerprint !== locked.fingerprint) {
-        findings.push({ rule: 'PUBLISHED_VERSION_EDITED', subject: label, file: event.file, pointer: '', line: 1, column: 1, message: `${label} differs from its published form (${LOCK_FILE}): ${GATE_RULES.PUBLISHED_VERSION_EDITED}` });
+        findings.push(publishedVersionEdited(label, event.file, `differs from its published form (${LOCK_FILE})`));
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { ContractSet, EventVersion } from '../contracts/model.js';
 import type { RegistryClient } from '../registry/client.js';
-import { GATE_RULES, type GateFinding } from './findings.js';
+import { publishedVersionDeleted, publishedVersionEdited, type GateFinding } from './findings.js';
 import { eventHistories } from './histories.js';
 
 function payload(event: EventVersion): { schema: string; schemaType: 'AVRO' | 'JSON' } {
@@ -24,9 +24,9 @@ export async function compareWithRegistry(contracts: ContractSet, client: Regist
       const local = byVersion.get(registered.version);
       const label = `${first.name}.v${registered.version}`;
       if (!local) {
-        findings.push({ rule: 'PUBLISHED_VERSION_DELETED', subject: label, file: first.file.replace(/\.v\d+\./, `.v${registered.version}.`), pointer: '', message: `${label} is registered in ${name} (subject ${first.subject}, id ${registered.id}) but its file is gone: ${GATE_RULES.PUBLISHED_VERSION_DELETED}` });
+        findings.push(publishedVersionDeleted(label, first.file.replace(/\.v\d+\./, `.v${registered.version}.`), `is registered in ${name} (subject ${first.subject}, id ${registered.id}) but its file is gone`));
       } else if ((await client.lookup(first.subject, payload(local)))?.version !== registered.version) {
-        findings.push({ rule: 'PUBLISHED_VERSION_EDITED', subject: label, file: local.file, pointer: '', line: 1, column: 1, message: `${label} differs from version ${registered.version} of ${first.subject} in ${name} (id ${registered.id}): ${GATE_RULES.PUBLISHED_VERSION_EDITED}` });
+        findings.push(publishedVersionEdited(label, local.file, `differs from version ${registered.version} of ${first.subject} in ${name} (id ${registered.id})`));
       }
     }
     const registeredVersions = new Set(history.map((h) => h.version));
