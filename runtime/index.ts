@@ -12,6 +12,8 @@ export { migrate, type MigrateOptions } from './migrate.js';
 export { HttpSchemaRegistry, SchemaRegistryError, type SchemaRegistry, type HttpSchemaRegistryOptions } from './registry/client.js';
 export { InMemorySchemaRegistry } from './registry/memory.js';
 export { KafkaTransport, type KafkaTransportOptions } from './transport/kafka.js';
+export { mockClusterSocketFactory as librdkafkaMockSocketFactory } from './transport/librdkafka-mock.js';
+export { kafkaOptionsFromEnv, registryOptionsFromEnv, HeraldEnv, EnvironmentConfigError } from './environment.js';
 export { UnacknowledgedWriteError, type Transport, type OutgoingRecord, type IncomingRecord, type SendOutcome } from './transport/transport.js';
 export { Header as CloudEventHeader, CONTENT_TYPE, cloudEventHeaders, headersToStrings } from './cloudevents.js';
 export { OutboxRelay, type OutboxRelayOptions, type RelayPass, type OutboxBacklog } from './outbox/relay.js';

@@ -9,6 +9,7 @@ import { dlqCommand } from './commands/dlq-replay.js';
 import { outboxCommand } from './commands/outbox-relay.js';
 import { registerCommand } from './commands/register.js';
 import { registryCommand } from './commands/registry-serve.js';
+import { devCommand } from './commands/dev.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** Runs the CLI; exported so tests can drive it in-process. Returns the exit code. */
@@ -26,6 +27,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(dlqCommand)
     .command(registerCommand)
     .command(registryCommand)
+    .command(devCommand)
     .demandCommand(1, 'Name a command; `herald --help` lists them.')
     .strict()
     .recommendCommands()

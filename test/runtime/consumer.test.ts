@@ -7,7 +7,7 @@ import type { Runtime } from '../../runtime/runtime.js';
 import { frame } from '../../runtime/wire-format.js';
 import { runCli } from '../../generator/cli/run.js';
 import { ApiKey, type MockCluster } from '../infra/kafka/cluster.js';
-import { mockClusterSocketFactory } from '../infra/kafka/socket-factory.js';
+import { mockClusterSocketFactory } from '../../runtime/transport/librdkafka-mock.js';
 import { readWholeTopic } from '../infra/kafka/testing.js';
 import { COUNTER_TYPE, counterCodec, handler, NOTE_TYPE, noteCodec, type CounterBumped } from './support/codecs.js';
 import { MOCK_KAFKA_MODULE, mockKafka, quietKafka, sleep, testDatabase, testRuntime, waitUntil, type TestDatabase } from './support/env.js';

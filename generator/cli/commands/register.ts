@@ -1,9 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { buildLock, checkLock, readLock, writeLock } from '../../gate/lock-file.js';
-import { eventHistories } from '../../gate/histories.js';
-import { RegistryHttpError } from '../../registry/client.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { loadProjectOrExit, withProject, type ProjectArgs } from '../project.js';
+import { registerVersions } from '../register-versions.js';
 import { openRegistryTarget, registryCliError } from '../registry-target.js';
 
 interface RegisterArgs extends ProjectArgs {
@@ -30,28 +29,11 @@ export const registerCommand: CommandModule<object, RegisterArgs> = {
     const lock = buildLock(contracts, previous);
     let added = 0;
     try {
-      for (const versions of eventHistories(contracts.events).values()) {
-        const subject = versions[0]!.subject;
-        await target.client.setCompatibility(subject, versions[0]!.compatibility);
-        for (const event of versions) {
-          const payload = { schema: event.text, schemaType: event.format === 'avro' ? ('AVRO' as const) : ('JSON' as const) };
-          const existing = await target.client.lookup(subject, payload);
-          let id = existing?.id;
-          if (id === undefined) {
-            try {
-              id = (await target.client.register(subject, payload)).id;
-            } catch (error) {
-              if (error instanceof RegistryHttpError && error.status === 409) {
-                throw new CliError(`${event.file}: ${target.description} refused ${event.label} under ${subject} as incompatible: ${error.message}`, ExitCode.Failed);
-              }
-              throw error;
-            }
-            added++;
-            process.stdout.write(`registered ${event.label} as ${subject} id ${id}\n`);
-          }
-          lock.events[event.type]![String(event.version)]!.id = id;
-        }
-      }
+      const registered = await registerVersions(target.client, contracts, target.description, (event, id) => {
+        process.stdout.write(`registered ${event.label} as ${event.subject} id ${id}\n`);
+      });
+      for (const [event, id] of registered.ids) lock.events[event.type]![String(event.version)]!.id = id;
+      added = registered.added;
     } catch (error) {
       throw registryCliError(error) ?? error;
     } finally {

@@ -11,7 +11,7 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../../../runti
 import { InMemorySchemaRegistry } from '../../../runtime/registry/memory.js';
 import { silentLogger } from '../../../runtime/logger.js';
 import { kafkaFor, startMockCluster, type MockCluster, type TopicSpec } from '../../infra/kafka/cluster.js';
-import { mockClusterSocketFactory } from '../../infra/kafka/socket-factory.js';
+import { mockClusterSocketFactory } from '../../../runtime/transport/librdkafka-mock.js';
 import { testDatabaseUrl } from '../../infra/postgres.js';
 import { COUNTER_TYPE, counterCodec, noteCodec } from './codecs.js';
 

@@ -1,6 +1,7 @@
 /*
  * Why this exists: kafkajs trips over two defects of librdkafka's mock cluster
- * (our test Kafka), so tests patch the wire instead of the client:
+ * (the Kafka of `herald dev` and of herald's own tests), so clients of it patch
+ * the wire instead of the client:
  *
  * 1. Metadata responses name controller id 0, but mock brokers are numbered
  *    from 1. kafkajs looks the controller up among the listed brokers for
@@ -16,7 +17,9 @@
  *    INVALID_REQUEST is turned into REBALANCE_IN_PROGRESS so it rejoins.
  *
  * Everything else passes through untouched, and a real cluster (valid
- * controller, no such SyncGroup error) is not affected.
+ * controller, no such SyncGroup error) is not affected. Exported from the
+ * runtime as `librdkafkaMockSocketFactory`; `kafkaOptionsFromEnv` adds it when
+ * HERALD_KAFKA_MOCK=1.
  */
 import net from 'node:net';
 import tls from 'node:tls';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { kafkaFor, startMockCluster, type MockCluster } from './cluster.js';
-import { MockProtocolFixer, fixMetadataController, fixSyncGroupError, isLeaderSyncGroup } from './socket-factory.js';
+import { kafkaFor, startMockCluster, type MockCluster } from '../infra/kafka/cluster.js';
+import { MockProtocolFixer, fixMetadataController, fixSyncGroupError, isLeaderSyncGroup } from '../../runtime/transport/librdkafka-mock.js';
 
 const int16 = (value: number): Buffer => {
   const buffer = Buffer.alloc(2);

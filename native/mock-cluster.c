@@ -1,7 +1,7 @@
 /*
  * mock-cluster: a line-driven launcher around librdkafka's mock cluster, so
- * tests get a real multi-broker Kafka-protocol cluster on loopback with fault
- * injection, without a JVM or containers.
+ * `herald dev` and the tests get a real multi-broker Kafka-protocol cluster on
+ * loopback with fault injection, without a JVM or containers.
  *
  * Usage: mock-cluster [--brokers N] [--debug]
  *
@@ -25,8 +25,8 @@
  *   apiversion <apiKey> <min> <max>
  *   ping | quit
  *
- * stdin EOF means the test process is gone: tear down and exit 0, so a
- * crashed or killed test run never leaves brokers behind.
+ * stdin EOF means the driving process is gone: tear down and exit 0, so a
+ * crashed or killed `herald dev` or test run never leaves brokers behind.
  */
 #define _POSIX_C_SOURCE 200809L
 
