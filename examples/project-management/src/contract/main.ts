@@ -1,0 +1,4 @@
+import { main } from '../platform.js';
+import { contractService } from './service.js';
+
+await main(contractService);

@@ -1,0 +1,4 @@
+import { main } from '../platform.js';
+import { notificationService } from './service.js';
+
+await main(notificationService);

@@ -1,0 +1,4 @@
+import { main } from '../platform.js';
+import { projectService } from './service.js';
+
+await main(projectService);

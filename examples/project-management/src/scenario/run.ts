@@ -1,0 +1,179 @@
+/**
+ * The project-management scenario, end to end: the `herald dev` stack, the three services, and
+ * POST /projects load while the consumers crash, stop and restart. ProjectService must keep
+ * answering at the same speed whatever the consumers do, and once they are back every project
+ * must have exactly one contract and one e-mail per stakeholder.
+ */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { rm } from 'node:fs/promises';
+import { percentile, postProjects, projectRequest, seededRandom, type LoadResult, type PostedProject } from './load.js';
+import { ServiceProcess, startDevStack, type Echo } from './processes.js';
+
+export type ServiceName = 'project-service' | 'contract-service' | 'notification-service';
+
+export interface ScenarioOptions {
+  /** POST /projects requests in all (at least 10). */
+  projects: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** Extra environment of a service, e.g. its own DATABASE_URL; default: PGlite under `.data/`. */
+  databaseEnv?: (service: ServiceName) => Record<string, string>;
+  seed?: number;
+  /** How long consumers may take to catch up once they are back. */
+  catchUpTimeoutMs?: number;
+  /** Child process output; default: dropped. */
+  echo?: Echo;
+  /** One line per step. */
+  progress?: (line: string) => void;
+}
+
+export interface ServiceCounters {
+  /** Distinct events whose handler committed (the group's dedupe rows). */
+  handled: number;
+  duplicates: number;
+  retries: number;
+  deadLettered: number;
+}
+
+export interface ScenarioResult {
+  posted: PostedProject[];
+  expectedEmails: number;
+  published: number;
+  contracts: number;
+  emails: number;
+  /** `handled` from the database; the other counters summed over every instance of the service (each restart starts from zero). */
+  consumers: Record<'contract-service' | 'notification-service', ServiceCounters>;
+  /** POST latency with both consumers up, with neither running, and while they restart. */
+  latency: Record<ConsumerState, Latency>;
+  catchUpMs: number;
+}
+
+export type ConsumerState = 'up' | 'down' | 'restarting';
+
+export interface Latency {
+  requests: number;
+  p50: number;
+  p99: number;
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const entry = (service: string): string => path.join(root, 'dist', service, 'main.js');
+const POLL_MS = 250;
+
+const latency = (latencies: number[]): Latency => ({ requests: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) });
+const zero = (): ServiceCounters => ({ handled: 0, duplicates: 0, retries: 0, deadLettered: 0 });
+
+export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
+  const progress = options.progress ?? (() => undefined);
+  const echo = options.echo ?? (() => undefined);
+  const concurrency = options.concurrency ?? 8;
+  const random = seededRandom(options.seed ?? 42);
+  const requests = Array.from({ length: Math.max(10, options.projects) }, (_, i) => projectRequest(random, i));
+  const databaseEnv = options.databaseEnv ?? (() => ({ HERALD_DATA_DIR: path.join(root, '.data') }));
+  if (!options.databaseEnv) await rm(path.join(root, '.data'), { recursive: true, force: true });
+
+  progress('starting herald dev (mock Kafka cluster, embedded registry, contracts registered)');
+  const stack = await startDevStack(root, echo);
+  const service = (name: ServiceName, folder: string): ServiceProcess =>
+    new ServiceProcess(name, entry(folder), { ...stack.env, ...databaseEnv(name) }, echo);
+  const project = service('project-service', 'project');
+  const contract = service('contract-service', 'contract');
+  const notification = service('notification-service', 'notification');
+  const consumers = { 'contract-service': zero(), 'notification-service': zero() };
+  const tally = async (instance: ServiceProcess & { name: keyof typeof consumers }): Promise<void> => {
+    const stats = await instance.stats();
+    const sums = consumers[instance.name];
+    for (const key of ['duplicates', 'retries', 'deadLettered'] as const) sums[key] += stats[key] ?? 0;
+  };
+  const stop = async (instance: ServiceProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> => {
+    if (instance === contract || instance === notification) await tally(instance as ServiceProcess & { name: keyof typeof consumers });
+    await instance.stop(signal);
+  };
+
+  try {
+    progress('starting project-service, contract-service and notification-service');
+    await Promise.all([project.start(), contract.start(), notification.start()]);
+
+    const [upCount, downCount] = [Math.round(requests.length * 0.4), Math.round(requests.length * 0.3)];
+    const mixed = requests.slice(upCount + downCount);
+    const half = Math.floor(mixed.length / 2);
+    const runs: Array<{ consumers: ConsumerState; result: LoadResult }> = [];
+    const post = async (batch: typeof requests, consumers: ConsumerState): Promise<void> => {
+      runs.push({ consumers, result: await postProjects(project.url, batch, concurrency) });
+    };
+
+    progress(`POST ${upCount} projects with every consumer up`);
+    await post(requests.slice(0, upCount), 'up');
+
+    progress('contract-service crashes (SIGKILL); notification-service is stopped (SIGTERM)');
+    await Promise.all([stop(contract, 'SIGKILL'), stop(notification, 'SIGTERM')]);
+    progress(`POST ${downCount} projects with no consumer running`);
+    await post(requests.slice(upCount, upCount + downCount), 'down');
+
+    progress('contract-service restarts (1st restart)');
+    await contract.start();
+    progress(`POST ${mixed.length} projects; contract-service restarts again (SIGTERM) half-way; notification-service still down`);
+    await post(mixed.slice(0, half), 'restarting');
+    await stop(contract, 'SIGTERM');
+    await contract.start();
+    await post(mixed.slice(half), 'restarting');
+
+    progress('notification-service comes back; waiting for both consumers to catch up');
+    const catchUpStarted = Date.now();
+    await notification.start();
+    const posted = runs.flatMap((run) => run.result.posted);
+    const expectedEmails = posted.reduce((sum, p) => sum + p.stakeholders, 0);
+    const deadline = catchUpStarted + (options.catchUpTimeoutMs ?? 180_000);
+    for (;;) {
+      const [c, n] = await Promise.all([contract.stats(), notification.stats()]);
+      if ((c['contracts'] ?? 0) >= posted.length && (n['emails'] ?? 0) >= expectedEmails) break;
+      if (Date.now() > deadline) {
+        throw new Error(`consumers did not catch up: ${c['contracts']}/${posted.length} contracts, ${n['emails']}/${expectedEmails} e-mails`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    const catchUpMs = Date.now() - catchUpStarted;
+
+    const projectStats = await project.stats();
+    const [contractStats, notificationStats] = await Promise.all([contract.stats(), notification.stats()]);
+    await Promise.all([stop(contract, 'SIGTERM'), stop(notification, 'SIGTERM')]);
+    consumers['contract-service'].handled = contractStats['handled'] ?? 0;
+    consumers['notification-service'].handled = notificationStats['handled'] ?? 0;
+    return {
+      posted,
+      expectedEmails,
+      published: projectStats['published'] ?? 0,
+      contracts: contractStats['contracts'] ?? 0,
+      emails: notificationStats['emails'] ?? 0,
+      consumers,
+      latency: {
+        up: latency(runs.filter((r) => r.consumers === 'up').flatMap((r) => r.result.latencies)),
+        down: latency(runs.filter((r) => r.consumers === 'down').flatMap((r) => r.result.latencies)),
+        restarting: latency(runs.filter((r) => r.consumers === 'restarting').flatMap((r) => r.result.latencies)),
+      },
+      catchUpMs,
+    };
+  } finally {
+    await Promise.all([project.stop('SIGTERM'), contract.stop('SIGTERM'), notification.stop('SIGTERM')]);
+    await stack.stop();
+  }
+}
+
+export function formatReport(result: ScenarioResult): string {
+  const ms = (value: number): string => `${value.toFixed(1)} ms`;
+  const c = result.consumers['contract-service'];
+  const n = result.consumers['notification-service'];
+  return [
+    'project-management scenario',
+    `  projects created (POST /projects → 201)  ${result.posted.length}`,
+    `  events published by the outbox relay      ${result.published}`,
+    `  contract-service   contracts ${result.contracts}/${result.posted.length}, events handled ${c.handled}, duplicates absorbed ${c.duplicates}, retries ${c.retries}, dead-lettered ${c.deadLettered}`,
+    `  notification-service e-mails ${result.emails}/${result.expectedEmails}, events handled ${n.handled}, duplicates absorbed ${n.duplicates}, retries ${n.retries}, dead-lettered ${n.deadLettered}`,
+    ...(['up', 'down', 'restarting'] as const).map((state) => {
+      const { p50, p99, requests } = result.latency[state];
+      return `  POST latency, consumers ${state.padEnd(10)}  p50 ${ms(p50)}, p99 ${ms(p99)} (${requests} requests)`;
+    }),
+    `  consumers caught up ${(result.catchUpMs / 1000).toFixed(1)} s after notification-service came back`,
+  ].join('\n');
+}
