@@ -1,33 +1,41 @@
-import yargs from 'yargs';
-import { checkCommand } from './commands/check.js';
-import { compatCommand } from './commands/compat.js';
-import { docsCommand } from './commands/docs.js';
-import { generateCommand } from './commands/generate.js';
-import { lintCommand } from './commands/lint.js';
-import { lockCommand } from './commands/lock.js';
-import { dlqCommand } from './commands/dlq-replay.js';
-import { outboxCommand } from './commands/outbox-relay.js';
-import { registerCommand } from './commands/register.js';
-import { registryCommand } from './commands/registry-serve.js';
-import { devCommand } from './commands/dev.js';
+import yargs, { type CommandModule } from 'yargs';
 import { CliError, ExitCode } from './exit-codes.js';
+
+// Each command has its own argument type; yargs only needs the module shape (internal, not exported).
+type AnyCommand = CommandModule<object, any>;
+
+/**
+ * Each command's module, loaded on demand: a command pulls in what it needs (the registry server,
+ * Kafka, PostgreSQL, ts-morph, …), and `herald generate` should not pay for `herald registry serve`.
+ * In `--help` order.
+ */
+const COMMANDS: ReadonlyArray<[name: string, load: () => Promise<AnyCommand>]> = [
+  ['lint', async () => (await import('./commands/lint.js')).lintCommand],
+  ['compat', async () => (await import('./commands/compat.js')).compatCommand],
+  ['check', async () => (await import('./commands/check.js')).checkCommand],
+  ['lock', async () => (await import('./commands/lock.js')).lockCommand],
+  ['generate', async () => (await import('./commands/generate.js')).generateCommand],
+  ['docs', async () => (await import('./commands/docs.js')).docsCommand],
+  ['outbox', async () => (await import('./commands/outbox-relay.js')).outboxCommand],
+  ['dlq', async () => (await import('./commands/dlq-replay.js')).dlqCommand],
+  ['register', async () => (await import('./commands/register.js')).registerCommand],
+  ['registry', async () => (await import('./commands/registry-serve.js')).registryCommand],
+  ['dev', async () => (await import('./commands/dev.js')).devCommand],
+];
+
+/** Only the named command when argv starts with one; all of them for top-level help, typos and the like. */
+function commandsFor(argv: string[]): Promise<AnyCommand[]> {
+  const named = COMMANDS.filter(([name]) => name === argv[0]);
+  return Promise.all((named.length ? named : COMMANDS).map(([, load]) => load()));
+}
 
 /** Runs the CLI; exported so tests can drive it in-process. Returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
+  const commands = await commandsFor(argv);
   const cli = yargs(argv)
     .scriptName('herald')
     .usage('$0 <command> [options]\n\nEvent contracts as the source of truth for Kafka services.')
-    .command(lintCommand)
-    .command(compatCommand)
-    .command(checkCommand)
-    .command(lockCommand)
-    .command(generateCommand)
-    .command(docsCommand)
-    .command(outboxCommand)
-    .command(dlqCommand)
-    .command(registerCommand)
-    .command(registryCommand)
-    .command(devCommand)
+    .command(commands)
     .demandCommand(1, 'Name a command; `herald --help` lists them.')
     .strict()
     .recommendCommands()

@@ -80,10 +80,11 @@ export async function inputsHash(root: string, schemasDir: string): Promise<stri
   } catch {
     return '';
   }
+  // Synchronous reads: thousands of small files, where promise-based reads cost several thread-pool round trips each.
   for (const file of files.sort()) {
     hash.update(path.relative(root, file)).update('\0');
     try {
-      hash.update(await readFile(file));
+      hash.update(readFileSync(file));
     } catch {
       hash.update('missing');
     }

@@ -1,13 +1,40 @@
 import type { EmittedFile } from './emit.js';
 
 /**
- * The last stage before writing: whitespace normalised the same way for every file (so output is
- * byte-for-byte deterministic), then a syntactic parse with the TypeScript parser ts-morph bundles.
- * A parse is cheap (no type-check) and catches any template or escaping bug before a broken file
- * reaches the disk; a full type-check of the output belongs in tests, not in every generate run.
+ * The last stage before writing: whitespace normalised the same way for every file, so output is
+ * byte-for-byte deterministic whatever the templates' own spacing. There is no parse of the output
+ * here: types and JSDoc are rendered by code that escapes what it embeds (docs, string literals,
+ * schema text), and the suite type-checks the generated trees under `--strict`, which catches far
+ * more than a parse would; loading TypeScript's parser for every run cost more than all the other
+ * stages together.
  */
 
+/**
+ * Line endings to `\n`, no trailing spaces or tabs, at most one blank line in a row, none at the
+ * start, exactly one newline at the end. One pass over the lines: the same rules as regular
+ * expressions cost more than rendering (a trailing-space pattern retries at every indent).
+ */
 export function normalise(text: string): string {
+  // `$` of a multiline pattern also ends a line at U+2028/U+2029; keep those exact with the patterns.
+  if (/[\u2028\u2029]/.test(text)) return normaliseByPatterns(text);
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const out: string[] = [];
+  let blank = false;
+  for (const line of lines) {
+    let end = line.length;
+    for (let c = line.charCodeAt(end - 1); c === 0x20 || c === 0x09; c = line.charCodeAt(end - 1)) end--;
+    if (end === 0) {
+      blank = out.length > 0;
+      continue;
+    }
+    if (blank) out.push('');
+    blank = false;
+    out.push(end === line.length ? line : line.slice(0, end));
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function normaliseByPatterns(text: string): string {
   return `${text
     .replace(/\r\n?/g, '\n')
     .replace(/[ \t]+$/gm, '')
@@ -16,54 +43,6 @@ export function normalise(text: string): string {
     .trimEnd()}\n`;
 }
 
-type TsModule = typeof import('ts-morph').ts;
-let tsModule: TsModule | undefined;
-
-async function typescript(): Promise<TsModule> {
-  tsModule ??= (await import('ts-morph')).ts;
-  return tsModule;
-}
-
-export class GeneratedSyntaxError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`herald codegen produced an unparseable ${file}: ${problems.slice(0, 3).join('; ')}`);
-    this.name = 'GeneratedSyntaxError';
-  }
-}
-
-/**
- * Files not worth parsing: `validators.js` is ajv's own output (only its `require`s are
- * re-pointed), and `schemas.ts` holds each contract's text in a `String.raw` template that
- * `emit.ts` only uses when the text has no backtick, `${`, trailing backslash or carriage return
- * (else a JSON string): schema content cannot break it. Together they are most of the output's
- * bytes, and parsing them would cost more than all the other stages together.
- */
-function needsParse(file: string): boolean {
-  return file.endsWith('.ts') && !file.endsWith('/schemas.ts');
-}
-
-/** Normalises every file and parses the TypeScript ones; throws `GeneratedSyntaxError` on the first that does not parse. */
-export async function formatAndCheck(files: EmittedFile[]): Promise<EmittedFile[]> {
-  const ts = await typescript();
-  return files.map((file) => {
-    const content = normalise(file.content);
-    if (!needsParse(file.path)) return { path: file.path, content };
-    const kind = ts.ScriptKind.TS;
-    const source = ts.createSourceFile(file.path, content, ts.ScriptTarget.ES2022, false, kind);
-    const diagnostics = (source as unknown as { parseDiagnostics?: Array<{ start?: number; messageText: string | { messageText: string } }> }).parseDiagnostics ?? [];
-    if (diagnostics.length) {
-      throw new GeneratedSyntaxError(
-        file.path,
-        diagnostics.map((d) => {
-          const at = d.start !== undefined ? source.getLineAndCharacterOfPosition(d.start) : undefined;
-          const text = typeof d.messageText === 'string' ? d.messageText : d.messageText.messageText;
-          return `${at ? `${at.line + 1}:${at.character + 1} ` : ''}${text}`;
-        }),
-      );
-    }
-    return { path: file.path, content };
-  });
+export function formatFiles(files: readonly EmittedFile[]): EmittedFile[] {
+  return files.map((file) => ({ path: file.path, content: normalise(file.content) }));
 }

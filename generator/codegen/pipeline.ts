@@ -3,7 +3,7 @@ import type { ContractSet } from '../contracts/model.js';
 import { CodegenCache, domainKey, inputsHash, unchangedSinceLastRun } from './cache.js';
 import { buildDomainModel } from './domain.js';
 import { emitDomain, emitIndex, header, type EmittedFile } from './emit.js';
-import { formatAndCheck } from './format.js';
+import { formatFiles } from './format.js';
 import type { DomainModel } from './model.js';
 import { pascalCase } from './names.js';
 import { CodegenWorker } from './pool.js';
@@ -12,7 +12,7 @@ import { GENERATED_MARKER, writeOutput, type WriteResult } from './write.js';
 
 /**
  * `herald generate`: contracts → code model (per domain) → files through the templates → format
- * and parse-check → write only what changed. Every stage is a pure function of its input, so the
+ * → write only what changed. Every stage is a pure function of its input, so the
  * same contracts give the same bytes.
  */
 
@@ -37,7 +37,7 @@ export interface GenerateOptions {
 /** Trees from this many event versions on are worth a second thread. */
 export const WORKER_THRESHOLD = 100;
 
-/** Starts the helper thread early (before contracts load) so its module loading overlaps with the loading. */
+/** The helper thread for JSON Schema validators; its thread starts on the first validators it is given. */
 export function startWorker(): CodegenWorker | undefined {
   return CodegenWorker.start();
 }
@@ -100,29 +100,30 @@ function domainJobs(contracts: ContractSet, onProgress?: (progress: Progress) =>
 }
 
 /**
- * All output files, formatted and parse-checked. With a worker, JSON validators of every other
- * domain and the parse checks run on it while this thread renders.
+ * All output files, formatted. With a worker, the JSON validators of every other domain are
+ * compiled on it while this thread renders.
  */
-export async function renderAndCheck(
+export async function renderFiles(
   contracts: ContractSet,
   options: { worker?: CodegenWorker; onProgress?: (progress: Progress) => void; skip?: ReadonlySet<string> } = {},
 ): Promise<EmittedFile[]> {
   const { worker } = options;
-  if (!worker) return formatAndCheck(renderContracts(contracts, options.onProgress, options.skip));
-  const pending: Array<Promise<EmittedFile[]>> = [];
+  if (!worker) return formatFiles(renderContracts(contracts, options.onProgress, options.skip));
+  const files: EmittedFile[] = [];
+  const pending: Array<Promise<EmittedFile>> = [];
   let ajvTurn = 0;
-  // Each domain goes to the worker as soon as it is rendered, so its checks overlap with the next domain's rendering.
+  // Each domain's validators go to the worker as soon as the domain is rendered, so compiling overlaps with the next domain's rendering.
   const { index } = domainJobs(contracts, options.onProgress, (job) => {
-    pending.push(worker.check(job.files));
+    files.push(...job.files);
     if (job.validators) {
       const { sources, header: head } = job.validators;
-      const file = `${job.dir}/validators.js`;
-      const code = ajvTurn++ % 2 === 0 ? worker.validators(sources, head) : Promise.resolve(compileValidators(sources, head));
-      pending.push(code.then((content) => formatAndCheck([{ path: file, content }])));
+      const path = `${job.dir}/validators.js`;
+      if (ajvTurn++ % 2 === 0) pending.push(worker.validators(sources, head).then((content) => ({ path, content })));
+      else files.push({ path, content: compileValidators(sources, head) });
     }
   }, options.skip);
-  pending.push(worker.check([index]));
-  return (await Promise.all(pending)).flat();
+  files.push(index, ...(await Promise.all(pending)));
+  return formatFiles(files);
 }
 
 /** All output files, in a stable order, before formatting (everything on the calling thread). */
@@ -161,7 +162,7 @@ export async function generate(contracts: ContractSet, options: GenerateOptions 
       }),
     );
   }
-  const rendered = await renderAndCheck(contracts, {
+  const rendered = await renderFiles(contracts, {
     worker: domains.filter(({ domain }) => !reused.has(domain.name)).reduce((n, d) => n + d.versions.length, 0) >= WORKER_THRESHOLD ? options.worker : undefined,
     onProgress: options.onProgress,
     skip: new Set(reused.keys()),

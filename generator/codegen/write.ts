@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmittedFile } from './emit.js';
 
@@ -31,6 +32,14 @@ async function listFiles(dir: string, base = dir): Promise<string[]> {
   return files;
 }
 
+function readSyncOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 async function readOrUndefined(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
@@ -47,9 +56,11 @@ async function readOrUndefined(file: string): Promise<string | undefined> {
 export async function writeOutput(outDir: string, files: readonly EmittedFile[], options: { check?: boolean } = {}): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: 0, removed: [], stale: [] };
   const wanted = new Set(files.map((f) => f.path));
+  const made = new Set<string>();
+  // Synchronous reads and writes: hundreds of small files one after another, where promise-based calls cost thread-pool round trips each.
   for (const file of files) {
     const target = path.join(outDir, file.path);
-    const current = await readOrUndefined(target);
+    const current = readSyncOrUndefined(target);
     if (current === file.content) {
       result.unchanged++;
       continue;
@@ -58,8 +69,10 @@ export async function writeOutput(outDir: string, files: readonly EmittedFile[],
       result.stale.push(file.path);
       continue;
     }
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, file.content);
+    const dir = path.dirname(target);
+    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+    made.add(dir);
+    writeFileSync(target, file.content);
     result.written.push(file.path);
   }
   for (const existing of await listFiles(outDir)) {

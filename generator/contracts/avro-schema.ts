@@ -1,4 +1,5 @@
 import avro from 'avsc';
+import { certainlyValidAvro } from './avro-fast-check.js';
 import { joinPointer } from './json-source.js';
 
 type Json = unknown;
@@ -14,10 +15,12 @@ function isObject(value: Json): value is JsonObject {
 }
 
 /**
- * Parses an Avro schema with avsc. avsc's errors say what is wrong but not where, so on failure
- * the schema is re-parsed piece by piece, in definition order, to find the innermost failing node.
+ * Checks an Avro schema as avsc parses it: the quick check settles schemas avsc certainly accepts,
+ * avsc decides the rest. avsc's errors say what is wrong but not where, so on failure the schema
+ * is re-parsed piece by piece, in definition order, to find the innermost failing node.
  */
 export function validateAvro(schema: Json): AvroProblem | undefined {
+  if (certainlyValidAvro(schema)) return undefined;
   try {
     avro.Type.forSchema(schema as avro.Schema, { registry: {} });
     return undefined;

@@ -2,6 +2,7 @@ import { Ajv, MissingRefError, type ErrorObject } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { certainlyCompiles } from './json-schema-fast-check.js';
 import { joinPointer } from './json-source.js';
 
 type Json = unknown;
@@ -60,7 +61,7 @@ export function draftOf(schema: JsonObject): JsonSchemaDraft | undefined {
 
 /**
  * Validates against the draft's meta-schema, then compiles to catch unresolvable `$ref`s and bad
- * patterns. `unknownKeywords: 'allow'` is for schemas herald did not author (e.g. `herald compat`
+ * patterns, unless the quick check already shows there is nothing to catch. `unknownKeywords: 'allow'` is for schemas herald did not author (e.g. `herald compat`
  * input), where Confluent accepts keywords it does not know.
  */
 export function validateJsonSchema(schema: Json, options: { unknownKeywords?: 'error' | 'allow' } = {}): JsonSchemaProblem[] {
@@ -71,6 +72,7 @@ export function validateJsonSchema(schema: Json, options: { unknownKeywords?: 'e
   }
   const ajv = ajvFor(draft);
   if (!ajv.validateSchema(schema)) return metaSchemaProblems(ajv.errors ?? []);
+  if (certainlyCompiles(schema)) return [];
   strictFindings = [];
   try {
     // Compiled without its $id so that linting the same file twice in one process does not clash.

@@ -1,9 +1,10 @@
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { pointerOffsets } from './json-locate.js';
 
 /** A JSON file's text and value, able to say where a JSON pointer sits in the text. */
 export class JsonSource {
-  private tree: Node | undefined;
   private lineStarts: number[] | undefined;
+  private offsets: Map<string, number> | undefined;
 
   constructor(
     readonly file: string,
@@ -13,17 +14,13 @@ export class JsonSource {
 
   /** Line and column (1-based) of the value at `pointer`, or of its nearest existing parent. */
   position(pointer: string): { line: number; column: number } {
-    this.tree ??= parseTree(this.text);
-    let segments = pointerSegments(pointer);
-    let node: Node | undefined;
-    while (this.tree) {
-      node = findNodeAtLocation(this.tree, segments);
-      if (node || segments.length === 0) break;
-      segments = segments.slice(0, -1);
+    this.offsets ??= pointerOffsets(this.text);
+    const segments = pointerSegments(pointer);
+    for (let length = segments.length; length > 0; length--) {
+      const offset = this.offsets.get(joinPointer('', ...segments.slice(0, length)));
+      if (offset !== undefined) return this.offsetToPosition(offset);
     }
-    // A property's value node sits after its key; pointing at the key reads better in editors.
-    const target = node?.parent?.type === 'property' ? node.parent : node;
-    return this.offsetToPosition(target?.offset ?? 0);
+    return this.offsetToPosition(this.offsets.get('') ?? 0);
   }
 
   offsetToPosition(offset: number): { line: number; column: number } {
