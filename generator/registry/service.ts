@@ -4,6 +4,7 @@
  * idempotent, refused or incompatible. Failures are RegistryErrors carrying Confluent codes.
  */
 import { isCompatibilityLevel, type CompatibilityLevel } from '../compat/levels.js';
+import { CachingReader, PreparedSchemaCache, type ReadCacheOptions } from './cache.js';
 import { checkAgainstHistory, loadDefaultChecker, type CompatibilityChecker, type HistoricVersion } from './compatibility.js';
 import { errors, RegistryError } from './errors.js';
 import {
@@ -24,7 +25,7 @@ import {
   type SubjectSchema,
   type SubjectVersion,
 } from './model.js';
-import { comparableSchema, parseSchemaType, prepareSchema, type PreparedSchema, type ResolvedReference } from './schema-text.js';
+import { comparableSchema, parseSchemaType, type PreparedSchema, type ResolvedReference } from './schema-text.js';
 import type { RegistryReader, RegistryStore, StoredSchema, StoredVersion } from './store/store.js';
 
 /** `latest` (or -1), or a version number in 1…2^31-1. */
@@ -157,24 +158,34 @@ const READ_ONLY_MODES: readonly RegistryMode[] = ['READONLY', 'READONLY_OVERRIDE
 export interface RegistryServiceOptions {
   /** Where verdicts come from; the default loads `generator/compat/check.ts` on first use. */
   loadChecker?: () => Promise<CompatibilityChecker>;
+  /** How the hot read paths cache (see cache.ts); the TTL only matters on a shared store. */
+  cache?: ReadCacheOptions;
 }
 
 export class RegistryService {
   private readonly loadChecker: () => Promise<CompatibilityChecker>;
+  /**
+   * For reads outside write transactions on the hot paths: schemas by id, and the "already
+   * registered" shortcut of register and lookup. Everything a write decides is read in its
+   * transaction, straight from the store.
+   */
+  private readonly reads: CachingReader;
+  private readonly prepared = new PreparedSchemaCache();
 
   constructor(
     private readonly store: RegistryStore,
     options: RegistryServiceOptions = {},
   ) {
     this.loadChecker = options.loadChecker ?? loadDefaultChecker;
+    this.reads = new CachingReader(store, options.cache);
   }
 
   // ---- schemas by id ----
 
   private async visibleSchema(id: number): Promise<{ schema: StoredSchema; holders: StoredVersion[] }> {
-    const schema = await this.store.schemaById(id);
+    const schema = await this.reads.schemaById(id);
     // A schema stays readable by id while any version, even a soft-deleted one, holds it.
-    const holders = schema ? await this.store.versionsOfSchema(id, { includeDeleted: true }) : [];
+    const holders = schema ? await this.reads.versionsOfSchema(id, { includeDeleted: true }) : [];
     if (!schema || holders.length === 0) throw errors.schemaNotFound(id);
     return { schema, holders };
   }
@@ -343,7 +354,7 @@ export class RegistryService {
       const previous = await this.schemaOf(reader, latest);
       const metadata = request.metadata ?? previous.metadata;
       const ruleSet = request.ruleSet ?? previous.ruleSet;
-      return prepareSchema(
+      return this.prepared.prepare(
         {
           schemaType: previous.schemaType,
           schema: previous.schema,
@@ -356,7 +367,7 @@ export class RegistryService {
     }
     const schemaType = parseSchemaType(request.schemaType);
     const references = await this.resolveReferences(reader, request.references ?? []);
-    return prepareSchema(
+    return this.prepared.prepare(
       {
         schemaType,
         schema: request.schema,
@@ -413,9 +424,9 @@ export class RegistryService {
   async register(rawSubject: string, body: unknown, options: { normalize?: boolean; force?: boolean } = {}): Promise<RegisterSchemaResponse> {
     const subject = writableSubject(rawSubject);
     const request = readRequest(body);
-    const config = await this.effectiveConfig(this.store, subject);
+    const config = await this.effectiveConfig(this.reads, subject);
     const prepared = await this.prepare(this.store, subject, request, options.normalize || config.normalize, true);
-    const quick = await this.liveMatch(this.store, subject, prepared.fingerprint);
+    const quick = await this.liveMatch(this.reads, subject, prepared.fingerprint);
     if (quick) return this.registered(quick.schema, quick.version);
     return this.store.transaction(async (tx) => {
       await tx.lockSubject(subject);
@@ -470,12 +481,12 @@ export class RegistryService {
   async lookup(rawSubject: string, body: unknown, options: { normalize?: boolean; deleted?: boolean } = {}): Promise<SubjectSchema> {
     const subject = canonicalSubject(rawSubject);
     const request = readRequest(body);
-    const config = await this.effectiveConfig(this.store, subject);
+    const config = await this.effectiveConfig(this.reads, subject);
     const prepared = await this.prepare(this.store, subject, request, options.normalize || config.normalize, false);
-    const all = await this.store.versions(subject, { includeDeleted: true });
+    const all = await this.reads.versions(subject, { includeDeleted: true });
     const visible = options.deleted ? all : all.filter((v) => !v.deleted);
     if (visible.length === 0) throw errors.subjectNotFound(subject);
-    const schema = await this.store.schemaByFingerprint(prepared.fingerprint);
+    const schema = await this.reads.schemaByFingerprint(prepared.fingerprint);
     const held = schema ? visible.filter((v) => v.schemaId === schema.id) : [];
     const version = held.find((v) => !v.deleted) ?? held.at(-1);
     if (!schema || !version) throw errors.schemaNotFound();

@@ -2,7 +2,7 @@
  * The fastify application: Confluent content types in and out, Confluent error bodies for every
  * failure (including unknown paths and bad media types), optional authentication, request logs.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerRegistryDocsUi } from '../../docs/registry-ui.js';
 import { ERROR_CODES, RegistryError } from '../errors.js';
 import type { RegistryService } from '../service.js';
@@ -72,6 +72,20 @@ function toRegistryError(error: FastifyError | Error, request: FastifyRequest): 
   return new RegistryError(500, `Internal Server Error: ${error.message}`);
 }
 
+/**
+ * One structured line per request, when it completes, carrying the request as fastify's
+ * "incoming request" line would: the same fields as fastify's pair of lines at half the cost,
+ * and logging is most of what a cached lookup costs.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 function isUiPath(url: string): boolean {
   return url === '/ui' || url.startsWith('/ui/') || url.startsWith('/ui?');
 }
@@ -81,6 +95,7 @@ export async function buildRegistryApp(options: RegistryAppOptions): Promise<Fas
   const logger = options.logger ?? false;
   const app = Fastify({
     logger: logger === true ? { level: 'info' } : logger,
+    logController: new OneLinePerRequest(),
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
     // Subjects are URL-encoded path segments and can be long (TopicRecordNameStrategy names).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
@@ -103,28 +118,37 @@ export async function buildRegistryApp(options: RegistryAppOptions): Promise<Fas
     }
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request and never waits for anything, so
+  // the promise fastify would otherwise wrap around it is pure overhead. Replying ends the request
+  // without calling `done`.
+  app.addHook('onRequest', (request, reply, done) => {
     // The browse UI answers HTML to browsers; only the REST API negotiates Confluent's JSON types.
     if (!isUiPath(request.url)) {
       const type = negotiate(request.headers.accept);
       if (!type) {
-        return sendError(reply, new RegistryError(ERROR_CODES.NOT_ACCEPTABLE, 'HTTP 406 Not Acceptable'));
+        sendError(reply, new RegistryError(ERROR_CODES.NOT_ACCEPTABLE, 'HTTP 406 Not Acceptable'));
+        return;
       }
       reply.type(type);
     }
-    if (!auth || UNAUTHENTICATED_PATHS.has(request.routeOptions.url ?? '')) return undefined;
+    if (!auth || UNAUTHENTICATED_PATHS.has(request.routeOptions.url ?? '')) {
+      done();
+      return;
+    }
     const outcome = authenticate(auth, request.headers.authorization);
     if (!outcome.ok) {
       reply.header('www-authenticate', 'Basic realm="herald registry", Bearer realm="herald registry"');
-      return sendError(reply, new RegistryError(ERROR_CODES.UNAUTHORIZED, outcome.reason === 'missing' ? 'Unauthorized' : 'Invalid credentials'));
+      sendError(reply, new RegistryError(ERROR_CODES.UNAUTHORIZED, outcome.reason === 'missing' ? 'Unauthorized' : 'Invalid credentials'));
+      return;
     }
     if (isWrite(request) && !mayWrite(outcome.user)) {
-      return sendError(
+      sendError(
         reply,
         new RegistryError(ERROR_CODES.FORBIDDEN, `User ${outcome.user.name} is denied operation ${request.method} ${request.routeOptions.url ?? request.url}`),
       );
+      return;
     }
-    return undefined;
+    done();
   });
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => sendError(reply, toRegistryError(error, request)));

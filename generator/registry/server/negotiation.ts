@@ -47,6 +47,10 @@ function parseAccept(header: string): AcceptEntry[] {
   return entries;
 }
 
+const MAX_REMEMBERED = 256;
+/** null records "nothing acceptable". */
+const negotiated = new Map<string, ResponseType | null>();
+
 /**
  * The response type for an Accept header, or undefined when nothing acceptable is produced (406).
  * Client preference decides first (quality, then specificity), the server's order breaks ties,
@@ -54,6 +58,17 @@ function parseAccept(header: string): AcceptEntry[] {
  */
 export function negotiate(accept: string | undefined): ResponseType | undefined {
   if (!accept || !accept.trim()) return RESPONSE_TYPES[0];
+  // A client sends the same header on every request, so parsing it once per distinct value is enough.
+  const known = negotiated.get(accept);
+  if (known !== undefined) return known ?? undefined;
+  const chosen = choose(accept);
+  // Headers are client-controlled; past the bound the memo starts over rather than grow.
+  if (negotiated.size >= MAX_REMEMBERED) negotiated.clear();
+  negotiated.set(accept, chosen ?? null);
+  return chosen;
+}
+
+function choose(accept: string): ResponseType | undefined {
   const entries = parseAccept(accept)
     .filter((e) => e.q > 0)
     .sort((a, b) => b.q - a.q || b.specificity - a.specificity || a.index - b.index);

@@ -27,6 +27,11 @@ export interface StartRegistryOptions {
   logger?: RegistryLogger;
   /** Replaces herald's compatibility checker (tests). */
   compatibilityChecker?: CompatibilityChecker;
+  /**
+   * On a PostgreSQL store, how long another instance's writes may stay unseen by this one's
+   * cached reads, in ms (default 1000; 0 turns the cache of changing rows off). See the README.
+   */
+  cacheTtlMs?: number;
 }
 
 export interface RunningRegistry {
@@ -72,7 +77,10 @@ export async function startRegistryServer(options: StartRegistryOptions = {}): P
   let app: FastifyInstance;
   try {
     const checker = options.compatibilityChecker;
-    const service = new RegistryService(store, checker ? { loadChecker: async () => checker } : {});
+    const service = new RegistryService(store, {
+      ...(checker ? { loadChecker: async () => checker } : {}),
+      cache: { ttlMs: options.cacheTtlMs },
+    });
     app = await buildRegistryApp({ service, auth, logger: options.logger ?? !process.env['VITEST'] });
     await app.listen({ host, port });
   } catch (error) {

@@ -78,7 +78,7 @@ export async function openPgliteStore(dir: string): Promise<RegistryStore> {
         }
       },
     };
-    return await openSqlStore(database);
+    return await openSqlStore(database, false);
   } catch (error) {
     if (db && !db.closed) await db.close().catch(() => undefined);
     await release();

@@ -54,7 +54,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     close: () => pool.end(),
   };
   try {
-    return await openSqlStore(db);
+    return await openSqlStore(db, true);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;

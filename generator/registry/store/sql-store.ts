@@ -254,7 +254,12 @@ class SqlWriter extends SqlReader implements RegistryWriter {
 const MAX_ATTEMPTS = 6;
 
 class SqlRegistryStore extends SqlReader implements RegistryStore {
-  constructor(private readonly db: SqlDatabase) {
+  generation = 0;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    readonly shared: boolean,
+  ) {
     super(db);
   }
 
@@ -270,6 +275,9 @@ class SqlRegistryStore extends SqlReader implements RegistryStore {
         if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
         // Jittered, growing pause so that writers which collided do not collide again in lockstep.
         await sleep(Math.random() * 10 * 2 ** attempt);
+      } finally {
+        // Only after the commit: a cache read that began before it then finds the generation moved.
+        this.generation++;
       }
     }
   }
@@ -283,11 +291,11 @@ class SqlRegistryStore extends SqlReader implements RegistryStore {
   }
 }
 
-/** Brings the database's registry tables up to date and wraps it as a store. */
-export async function openSqlStore(db: SqlDatabase): Promise<RegistryStore> {
+/** Brings the database's registry tables up to date and wraps it as a store; `shared` as in RegistryStore. */
+export async function openSqlStore(db: SqlDatabase, shared: boolean): Promise<RegistryStore> {
   await db.transaction(async (tx) => {
     await migrate(tx);
     await tx.query(`INSERT INTO registry_meta (key, value) VALUES ('registry_id', $1) ON CONFLICT (key) DO NOTHING`, [randomUUID()]);
   });
-  return new SqlRegistryStore(db);
+  return new SqlRegistryStore(db, shared);
 }

@@ -85,4 +85,11 @@ export interface RegistryStore extends RegistryReader {
   close(): Promise<void>;
   /** Human-readable location, for logs (never contains a password). */
   readonly description: string;
+  /**
+   * Grows after every write transaction through this object ends, committed or not, so caches
+   * over the store know that what they read before may be out of date.
+   */
+  readonly generation: number;
+  /** Whether other processes may write the same data (PostgreSQL); their writes do not move `generation`. */
+  readonly shared: boolean;
 }
