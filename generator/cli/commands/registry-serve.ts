@@ -11,6 +11,7 @@ interface ServeArgs {
   auth?: string;
   'allow-unauthenticated-remote': boolean;
   quiet: boolean;
+  'cache-ttl': number;
 }
 
 export const registryServeCommand: CommandModule<object, ServeArgs> = {
@@ -23,8 +24,15 @@ export const registryServeCommand: CommandModule<object, ServeArgs> = {
       .option('port', { type: 'number', default: 8081, describe: 'port (0 picks a free one)' })
       .option('auth', { type: 'string', describe: 'JSON file of users and tokens with read or write roles' })
       .option('allow-unauthenticated-remote', { type: 'boolean', default: false, describe: 'bind a non-loopback address without auth' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no request logs' }),
+      .option('quiet', { type: 'boolean', default: false, describe: 'no request logs' })
+      .option('cache-ttl', {
+        type: 'number',
+        default: 1000,
+        describe: "PostgreSQL store: ms another instance's writes may stay unseen by this one's cached reads (0: no cache of changing rows)",
+      }),
   handler: async (args) => {
+    const cacheTtl = args['cache-ttl'];
+    if (!Number.isInteger(cacheTtl) || cacheTtl < 0) throw new CliError(`--cache-ttl must be a whole number of milliseconds, got ${cacheTtl}`);
     const store = args.store.startsWith('postgres://') || args.store.startsWith('postgresql://') ? args.store : path.resolve(args.store);
     let server;
     try {
@@ -35,6 +43,7 @@ export const registryServeCommand: CommandModule<object, ServeArgs> = {
         ...(args.auth ? { auth: args.auth } : {}),
         allowUnauthenticatedRemote: args['allow-unauthenticated-remote'],
         logger: !args.quiet,
+        cacheTtlMs: cacheTtl,
       });
     } catch (error) {
       if (error instanceof UnsafeBindError) throw new CliError(error.message);
