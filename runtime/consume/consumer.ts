@@ -42,10 +42,10 @@ import {
   type Subscription,
   type WriterSchema,
 } from '../api.js';
-import { headersToStrings, readCloudEvent, type CloudEventAttributes } from '../cloudevents.js';
+import { HeaderDecoder, readCloudEvent, type CloudEventAttributes } from '../cloudevents.js';
 import { asError, type Logger } from '../logger.js';
 import type { HeraldMetrics, HistogramSeries } from '../metrics.js';
-import type { Counter } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
 import { SchemaRegistryError, type SchemaRegistry } from '../registry/client.js';
 import type { Database } from '../sql.js';
 import type { IncomingRecord, PartitionBatch, Transport } from '../transport/transport.js';
@@ -87,19 +87,28 @@ interface TypeMetrics {
   duration: HistogramSeries;
 }
 
+/**
+ * What one event type maps to, resolved on its first record, so a record costs one map lookup
+ * here. No handler (or no reader) means the type is ignored.
+ */
+interface Route {
+  handler: EventHandler<unknown> | undefined;
+  codec: EventCodec<unknown> | undefined;
+  metrics: TypeMetrics;
+}
+
 type ReadyEvent = {
   kind: 'event';
   record: IncomingRecord;
   event: unknown;
-  eventId: string;
-  type: string;
   handler: EventHandler<unknown>;
+  /** Holds the event id and type too. */
   context: HandlerContext;
   metrics: TypeMetrics;
 };
 type Decoded =
   | ReadyEvent
-  | { kind: 'ignored'; record: IncomingRecord; type: string }
+  | { kind: 'ignored'; record: IncomingRecord; metrics: TypeMetrics }
   | { kind: 'poison'; record: IncomingRecord; reason: DeadLetterReason; error: Error };
 type Runnable = Exclude<Decoded, { kind: 'poison' }>;
 
@@ -117,6 +126,26 @@ const noDatabase: SqlExecutor = {
   query: () => Promise.reject(new Error('this consumer has no database: pass `database` to createRuntime to use context.tx')),
 };
 
+/**
+ * Increments `field` of each item's series by one, in one `inc` per run of consecutive items of
+ * one series (a batch is mostly one event type, so usually one call), counting only items of
+ * `kind` when given.
+ */
+function tally(items: readonly Runnable[], field: 'handled' | 'duplicates' | 'ignored', kind?: Runnable['kind']): void {
+  let series: TypeMetrics | undefined;
+  let n = 0;
+  for (const item of items) {
+    if (kind !== undefined && item.kind !== kind) continue;
+    if (item.metrics !== series) {
+      if (series) series[field].inc(n);
+      series = item.metrics;
+      n = 0;
+    }
+    n++;
+  }
+  if (series) series[field].inc(n);
+}
+
 function nextOffset(record: IncomingRecord): string {
   return (BigInt(record.offset) + 1n).toString();
 }
@@ -130,7 +159,9 @@ export class EventConsumer implements ConsumerHandle {
   private readonly transport;
   private retentionTimer: NodeJS.Timeout | undefined;
   private stopped: Promise<void> | undefined;
-  private readonly typeMetrics = new Map<string, TypeMetrics>();
+  private readonly routes = new Map<string, Route>();
+  private readonly headers = new HeaderDecoder();
+  private readonly lagGauges = new Map<string, Gauge.Internal<'group' | 'topic' | 'partition'>>();
   /** Writer schemas by id: the registry client caches them too, but a synchronous hit saves a promise per record. */
   private readonly writers = new Map<number, WriterSchema>();
 
@@ -187,21 +218,25 @@ export class EventConsumer implements ConsumerHandle {
     return this.stopped;
   }
 
-  /** A consumer reads one topic, so the event type alone identifies the series. */
-  private metricsFor(topic: string, type: string): TypeMetrics {
+  private route(topic: string, type: string): Route {
+    // A consumer reads one topic, so the event type alone identifies the route.
     const id = topic === this.subscription.topic ? type : `${topic}\u0000${type}`;
-    let found = this.typeMetrics.get(id);
+    let found = this.routes.get(id);
     if (!found) {
       const labels = { group: this.group, topic, type };
       const { metrics } = this.deps;
       found = {
-        handled: metrics.handled.labels(labels),
-        duplicates: metrics.duplicates.labels(labels),
-        retries: metrics.retries.labels(labels),
-        ignored: metrics.ignored.labels(labels),
-        duration: metrics.handlerDuration.labels(labels),
+        handler: this.subscription.handlers[type],
+        codec: this.subscription.readers[type],
+        metrics: {
+          handled: metrics.handled.labels(labels),
+          duplicates: metrics.duplicates.labels(labels),
+          retries: metrics.retries.labels(labels),
+          ignored: metrics.ignored.labels(labels),
+          duration: metrics.handlerDuration.labels(labels),
+        },
       };
-      this.typeMetrics.set(id, found);
+      this.routes.set(id, found);
     }
     return found;
   }
@@ -231,10 +266,14 @@ export class EventConsumer implements ConsumerHandle {
   /** Handles a chunk in order; returns how many of its records were finished and committed. */
   private async processChunk(batch: PartitionBatch, chunk: IncomingRecord[], proceed: () => boolean): Promise<number> {
     const decoded: Decoded[] = [];
+    let poisoned = false;
     for (const record of chunk) {
-      const item = this.decode(record);
-      decoded.push(item instanceof Promise ? await item : item);
+      const decoding = this.decode(record);
+      const item = decoding instanceof Promise ? await decoding : decoding;
+      if (item.kind === 'poison') poisoned = true;
+      decoded.push(item);
     }
+    if (!poisoned) return this.processRun(batch, decoded as Runnable[], proceed);
     let done = 0;
     let run: Runnable[] = [];
     for (const item of decoded) {
@@ -259,15 +298,15 @@ export class EventConsumer implements ConsumerHandle {
    * per record here.
    */
   private decode(record: IncomingRecord): Decoded | Promise<Decoded> {
-    const headers = headersToStrings(record.headers);
+    const headers = this.headers.decode(record.headers);
     const attributes = readCloudEvent(headers);
     if ('missing' in attributes) {
       return { kind: 'poison', record, reason: 'undecodable', error: new EventDecodeError(`record has no ${attributes.missing} header: not a CloudEvent`) };
     }
-    const handler = this.subscription.handlers[attributes.type];
-    const codec: EventCodec<unknown> | undefined = this.subscription.readers[attributes.type];
+    const route = this.route(record.topic, attributes.type);
+    const { handler, codec } = route;
     // Topics carry several event types; the ones this service has no handler for are not its business.
-    if (!handler || !codec) return { kind: 'ignored', record, type: attributes.type };
+    if (!handler || !codec) return { kind: 'ignored', record, metrics: route.metrics };
     let framed: { schemaId: number; body: Buffer };
     try {
       framed = unframe(record.value);
@@ -275,11 +314,11 @@ export class EventConsumer implements ConsumerHandle {
       return this.unreadable(record, error);
     }
     const writer = this.writers.get(framed.schemaId);
-    if (writer) return this.read(record, headers, attributes, handler, codec, framed, writer);
+    if (writer) return this.read(record, headers, attributes, route, handler, codec, framed, writer);
     return this.deps.registry.schemaById(framed.schemaId).then(
       (fetched) => {
         this.writers.set(framed.schemaId, fetched);
-        return this.read(record, headers, attributes, handler, codec, framed, fetched);
+        return this.read(record, headers, attributes, route, handler, codec, framed, fetched);
       },
       (error: unknown) => {
         // An id the registry does not know is the record's fault; an unreachable registry is not,
@@ -296,6 +335,7 @@ export class EventConsumer implements ConsumerHandle {
     record: IncomingRecord,
     headers: Record<string, string>,
     attributes: CloudEventAttributes,
+    route: Route,
     handler: EventHandler<unknown>,
     codec: EventCodec<unknown>,
     framed: { schemaId: number; body: Buffer },
@@ -326,7 +366,7 @@ export class EventConsumer implements ConsumerHandle {
       };
       if (attributes.correlationId !== undefined) context.correlationId = attributes.correlationId;
       if (attributes.causationId !== undefined) context.causationId = attributes.causationId;
-      return { kind: 'event', record, event, eventId: attributes.id, type: attributes.type, handler, context, metrics: this.metricsFor(record.topic, attributes.type) };
+      return { kind: 'event', record, event, handler, context, metrics: route.metrics };
     } catch (error) {
       return this.unreadable(record, error);
     }
@@ -372,14 +412,14 @@ export class EventConsumer implements ConsumerHandle {
     try {
       outcome = await database.transaction(async (tx) => {
         const events = run.filter((item): item is ReadyEvent => item.kind === 'event');
-        const fresh = await claimEventIds(tx, this.dedupeTable, this.group, events.map((e) => e.eventId));
+        const fresh = await claimEventIds(tx, this.dedupeTable, this.group, events.map((e) => e.context.eventId));
         const handled: ReadyEvent[] = [];
         const duplicates: ReadyEvent[] = [];
         for (let i = 0; i < run.length; i++) {
           const item = run[i]!;
           if (item.kind !== 'event') continue;
           // `delete` also makes a second copy of one id within the batch a duplicate.
-          if (!fresh.delete(item.eventId)) {
+          if (!fresh.delete(item.context.eventId)) {
             duplicates.push(item);
             continue;
           }
@@ -422,24 +462,10 @@ export class EventConsumer implements ConsumerHandle {
     return run.length;
   }
 
-  private count(run: Runnable[], handled: ReadyEvent[], duplicates: ReadyEvent[]): void {
-    // One increment per (topic, type) and kind, not one per record.
-    const tally = new Map<string, { record: IncomingRecord; type: string; handled: number; duplicates: number; ignored: number }>();
-    const add = (item: Runnable, field: 'handled' | 'duplicates' | 'ignored'): void => {
-      const id = `${item.record.topic}\u0000${item.type}`;
-      let entry = tally.get(id);
-      if (!entry) tally.set(id, (entry = { record: item.record, type: item.type, handled: 0, duplicates: 0, ignored: 0 }));
-      entry[field]++;
-    };
-    for (const item of handled) add(item, 'handled');
-    for (const item of duplicates) add(item, 'duplicates');
-    for (const item of run) if (item.kind === 'ignored') add(item, 'ignored');
-    for (const entry of tally.values()) {
-      const metrics = this.metricsFor(entry.record.topic, entry.type);
-      if (entry.handled) metrics.handled.inc(entry.handled);
-      if (entry.duplicates) metrics.duplicates.inc(entry.duplicates);
-      if (entry.ignored) metrics.ignored.inc(entry.ignored);
-    }
+  private count(run: readonly Runnable[], handled: readonly ReadyEvent[], duplicates: readonly ReadyEvent[]): void {
+    tally(handled, 'handled');
+    tally(duplicates, 'duplicates');
+    tally(run, 'ignored', 'ignored');
   }
 
   /**
@@ -449,7 +475,7 @@ export class EventConsumer implements ConsumerHandle {
    */
   private async retryThenDeadLetter(batch: PartitionBatch, item: ReadyEvent, firstError: Error, proceed: () => boolean): Promise<boolean> {
     const { database } = this.deps;
-    const metrics = this.metricsFor(item.record.topic, item.type);
+    const { metrics } = item;
     let error = firstError;
     let attempt = 1;
     while (isRetryable(error) && attempt < this.policy.attempts) {
@@ -460,7 +486,7 @@ export class EventConsumer implements ConsumerHandle {
         if (database) {
           const current = attempt;
           const handled = await database.transaction(async (tx) => {
-            const fresh = await claimEventIds(tx, this.dedupeTable, this.group, [item.eventId]);
+            const fresh = await claimEventIds(tx, this.dedupeTable, this.group, [item.context.eventId]);
             if (fresh.size === 0) return false;
             await this.invoke(item, tx, current, 0);
             return true;
@@ -528,10 +554,13 @@ export class EventConsumer implements ConsumerHandle {
     const next = nextOffset(last);
     await batch.commit(next);
     const lag = BigInt(batch.highWatermark) - BigInt(next);
-    this.deps.metrics.consumerLag.set(
-      { group: this.group, topic: batch.topic, partition: String(batch.partition) },
-      Number(lag > 0n ? lag : 0n),
-    );
+    const id = `${batch.topic}\u0000${batch.partition}`;
+    let gauge = this.lagGauges.get(id);
+    if (!gauge) {
+      gauge = this.deps.metrics.consumerLag.labels({ group: this.group, topic: batch.topic, partition: String(batch.partition) });
+      this.lagGauges.set(id, gauge);
+    }
+    gauge.set(Number(lag > 0n ? lag : 0n));
   }
 
   /** Sleeps up to `ms`, waking early (and returning false) if the consumer stops or loses the partition. */

@@ -1,7 +1,7 @@
 /** The parts of the runtime that need neither Kafka nor a database. */
 import { describe, expect, it } from 'vitest';
 import { EventDecodeError, EventValidationError, NonRetryableError } from '../../runtime/api.js';
-import { cloudEventHeaders, headersToStrings, readCloudEvent } from '../../runtime/cloudevents.js';
+import { cloudEventHeaders, HeaderDecoder, headersToStrings, parseTime, readCloudEvent } from '../../runtime/cloudevents.js';
 import { deadLetterRecord, DlqHeader, replayRecord, STACK_LIMIT } from '../../runtime/consume/dead-letter.js';
 import { selectForReplay } from '../../runtime/consume/replay.js';
 import { isRetryable, resolveRetryPolicy, retryDelay } from '../../runtime/consume/retry.js';
@@ -53,6 +53,32 @@ describe('CloudEvents headers', () => {
     expect(strings).toEqual({ ce_id: 'a', ce_type: 'y', ce_time: '2026-01-01T00:00:00Z' });
     expect(readCloudEvent(strings)).toMatchObject({ id: 'a', type: 'y', source: '' });
     expect(readCloudEvent({ ce_type: 'x' })).toEqual({ missing: 'ce_id' });
+  });
+
+  it('decodes headers of many records like headersToStrings, reusing a repeated value and never confusing a changed one', () => {
+    const decoder = new HeaderDecoder();
+    const records = [
+      { ce_id: Buffer.from('1'), ce_type: Buffer.from('t.A'), note: Buffer.from('héllo') },
+      { ce_id: Buffer.from('2'), ce_type: Buffer.from('t.A'), note: Buffer.from('héllo') },
+      { ce_id: Buffer.from('3'), ce_type: Buffer.from('t.B'), note: Buffer.from('hello') },
+      { ce_type: Buffer.from('t.B'), ce_id: Buffer.from('3'), note: ['x', Buffer.from('y')], gone: undefined },
+      { ce_id: Buffer.from('4'), ce_type: Buffer.from('t.B'), extra: Buffer.from('t.B') },
+    ];
+    const decoded = records.map((raw) => decoder.decode(raw));
+    expect(decoded).toEqual(records.map((raw) => headersToStrings(raw)));
+    expect(decoded[3]).toEqual({ ce_type: 't.B', ce_id: '3', note: 'y' });
+    expect(decoder.decode(undefined)).toEqual({});
+  });
+
+  it('parses ce_time exactly as new Date() does, including invalid and unusual forms', () => {
+    const texts = [
+      '2026-01-02T03:04:05.678Z', '2024-02-29T23:59:59.999Z', '2023-02-29T00:00:00.000Z', '2100-02-29T00:00:00.000Z',
+      '2000-02-29T00:00:00.000Z', '2024-04-31T00:00:00.000Z', '2024-01-01T24:00:00.000Z', '0999-12-31T00:00:00.000Z',
+      '1969-12-31T23:59:59.999Z', '2024-13-01T00:00:00.000Z', '2024-01-01T0a:00:00.000Z', '2024-01-01T00:00:00Z',
+      '2024-01-01T00:00:00.000+01:00', '+002024-01-01T00:00:00.000Z', 'not a time at all, 24 ch', '',
+    ];
+    for (let t = -5e12; t < 8e12; t += 7_654_321_987) texts.push(new Date(t).toISOString());
+    for (const text of texts) expect([text, parseTime(text).getTime()]).toEqual([text, new Date(text).getTime()]);
   });
 });
 
