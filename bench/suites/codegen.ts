@@ -20,6 +20,8 @@ import { report, type BenchSuite } from '../harness.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const COUNT = Number(process.env['HERALD_BENCH_CORPUS'] ?? 1000);
 const RUNS = Number(process.env['HERALD_BENCH_RUNS'] ?? 3);
+/** `HERALD_BENCH_FORMATS=avro` (or `json`) measures one half only, e.g. while working on one path. */
+const FORMATS = (['avro', 'json'] as const).filter((f) => (process.env['HERALD_BENCH_FORMATS'] ?? 'avro,json').split(',').includes(f));
 
 const PEER_RUNNER = String.raw`
 const { readdirSync, readFileSync, writeFileSync, mkdirSync } = require('node:fs');
@@ -105,7 +107,7 @@ const suite: BenchSuite = {
       await writeFile(path.join(dir, 'run-peer.cjs'), PEER_RUNNER);
       const hook = ['--import', path.join(dir, 'rss-hook.mjs')];
       const cli = path.join(root, 'dist/generator/cli/main.js');
-      for (const format of ['avro', 'json'] as const) {
+      for (const format of FORMATS) {
         const corpus = path.join(dir, `corpus-${format}`);
         const files = await writeCorpus(corpus, { format, count: COUNT });
         const peers = format === 'avro' ? ['avro-typescript', '@ovotech/avro-ts'] : ['json-schema-to-typescript', 'json-schema-to-typescript (format: false)'];

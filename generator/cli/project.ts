@@ -23,7 +23,8 @@ export function withProject<T>(yargs: Argv<T>): Argv<T & ProjectArgs> {
  * checking or generating from a broken contract set would only produce confusing follow-on errors.
  */
 export async function loadProjectOrExit(args: ProjectArgs): Promise<ContractSet> {
-  const { contracts, diagnostics } = await loadContracts(args.cwd);
+  // Only errors are shown here, so warnings are neither checked nor located.
+  const { contracts, diagnostics } = await loadContracts(args.cwd, { warnings: false });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!contracts || errors.length > 0) {
     const summary = { domains: contracts?.domains.length ?? 0, events: contracts?.events.length ?? 0 };

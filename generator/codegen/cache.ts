@@ -69,8 +69,12 @@ export function domainKey(domain: Domain, versions: readonly EventVersion[], sou
   );
 }
 
-/** Every file the output depends on: herald.json and everything under the schemas folder. */
-export async function inputsHash(root: string, schemasDir: string): Promise<string> {
+/**
+ * Every file the output depends on: herald.json and everything under the schemas folder, as text
+ * (a leading byte-order mark dropped: the output does not depend on it). `known` holds texts
+ * already read while loading the contracts, by absolute path, so those files are not read twice.
+ */
+export async function inputsHash(root: string, schemasDir: string, known: ReadonlyMap<string, string> = new Map()): Promise<string> {
   const hash = createHash('sha256');
   const files = [path.join(root, 'herald.json')];
   try {
@@ -83,8 +87,10 @@ export async function inputsHash(root: string, schemasDir: string): Promise<stri
   // Synchronous reads: thousands of small files, where promise-based reads cost several thread-pool round trips each.
   for (const file of files.sort()) {
     hash.update(path.relative(root, file)).update('\0');
+    let text = known.get(file);
     try {
-      hash.update(readFileSync(file));
+      text ??= readFileSync(file, 'utf8');
+      hash.update(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch {
       hash.update('missing');
     }

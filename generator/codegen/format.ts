@@ -11,27 +11,42 @@ import type { EmittedFile } from './emit.js';
 
 /**
  * Line endings to `\n`, no trailing spaces or tabs, at most one blank line in a row, none at the
- * start, exactly one newline at the end. One pass over the lines: the same rules as regular
- * expressions cost more than rendering (a trailing-space pattern retries at every indent).
+ * start, exactly one newline at the end. One pass over the lines with `indexOf`, copying runs of
+ * lines that need no change as single slices: the output is megabytes (each contract's text is
+ * embedded), and splitting it into lines and joining them again cost more than rendering it.
  */
-export function normalise(text: string): string {
+export function normalise(input: string): string {
   // `$` of a multiline pattern also ends a line at U+2028/U+2029; keep those exact with the patterns.
-  if (/[\u2028\u2029]/.test(text)) return normaliseByPatterns(text);
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const out: string[] = [];
+  if (/[\u2028\u2029]/.test(input)) return normaliseByPatterns(input);
+  const text = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
+  const chunks: string[] = [];
+  // The run of kept text copied as is, and whether a blank line came since the last kept line.
+  let runStart = -1;
+  let runEnd = -1;
   let blank = false;
-  for (const line of lines) {
-    let end = line.length;
-    for (let c = line.charCodeAt(end - 1); c === 0x20 || c === 0x09; c = line.charCodeAt(end - 1)) end--;
-    if (end === 0) {
-      blank = out.length > 0;
-      continue;
+  for (let pos = 0; pos <= text.length; ) {
+    let newline = text.indexOf('\n', pos);
+    if (newline === -1) newline = text.length;
+    let end = newline;
+    for (let c = text.charCodeAt(end - 1); end > pos && (c === 0x20 || c === 0x09); c = text.charCodeAt(end - 1)) end--;
+    if (end === pos) {
+      blank = runStart >= 0;
+    } else {
+      const separator = runStart < 0 ? '' : blank ? '\n\n' : '\n';
+      // Between the run's end and this line there is at least the separator's newlines; equal length means equal text.
+      if (runStart >= 0 && pos - runEnd === separator.length) {
+        runEnd = end;
+      } else {
+        if (runStart >= 0) chunks.push(text.slice(runStart, runEnd), separator);
+        runStart = pos;
+        runEnd = end;
+      }
+      blank = false;
     }
-    if (blank) out.push('');
-    blank = false;
-    out.push(end === line.length ? line : line.slice(0, end));
+    pos = newline + 1;
   }
-  return `${out.join('\n').trimEnd()}\n`;
+  if (runStart >= 0) chunks.push(text.slice(runStart, runEnd));
+  return `${chunks.join('').trimEnd()}\n`;
 }
 
 function normaliseByPatterns(text: string): string {

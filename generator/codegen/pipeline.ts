@@ -148,7 +148,8 @@ export async function upToDate(root: string, schemasDir: string, outDir: string)
 
 export async function generate(contracts: ContractSet, options: GenerateOptions = {}): Promise<GenerateResult> {
   const outDir = options.outDir ?? contracts.config.outDir;
-  const inputs = options.incremental === false ? '' : await inputsHash(contracts.config.root, contracts.config.schemasDir);
+  const { root, schemasDir } = contracts.config;
+  const inputs = options.incremental === false ? '' : await inputsHash(root, schemasDir, new Map(contracts.events.map((v) => [path.join(root, v.file), v.text])));
   const schemasRel = schemasRelative(contracts);
   const domains = domainsWithEvents(contracts);
   const keys = new Map(domains.map(({ domain, versions }) => [domain.name, domainKey(domain, versions, `${schemasRel}/${domain.name}`)]));

@@ -1,8 +1,8 @@
-import { Ajv, type Options } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import standaloneCode from 'ajv/dist/standalone/index.js';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, Options } from 'ajv';
+import type { Ajv2019 } from 'ajv/dist/2019.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { ajvModules } from '../contracts/ajv-modules.js';
 import { draftOf, type JsonSchemaDraft } from '../contracts/json-schema.js';
 
 /**
@@ -25,6 +25,7 @@ const OPTIONS: Options = {
 
 /** A fresh instance per module: ajv numbers its functions per instance, and the output must not depend on what was compiled before. */
 function ajvFor(draft: JsonSchemaDraft): AnyAjv {
+  const { Ajv, Ajv2019, Ajv2020, addFormats } = ajvModules();
   const ajv = draft === '2020-12' ? new Ajv2020(OPTIONS) : draft === '2019-09' ? new Ajv2019(OPTIONS) : new Ajv(OPTIONS);
   addFormats.default(ajv);
   return ajv;
@@ -63,6 +64,7 @@ export function compileValidators(sources: readonly ValidatorSource[], header: s
       ajv.addSchema(schema, key);
       keys[source.name] = key;
     }
+    const standaloneCode = createRequire(import.meta.url)('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js');
     let code = standaloneCode.default(ajv, keys);
     for (const [pattern, name] of HELPERS) {
       if (pattern.test(code)) helpers.add(name);

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmittedFile } from './emit.js';
@@ -57,10 +57,12 @@ export async function writeOutput(outDir: string, files: readonly EmittedFile[],
   const result: WriteResult = { written: [], unchanged: 0, removed: [], stale: [] };
   const wanted = new Set(files.map((f) => f.path));
   const made = new Set<string>();
+  // A folder that does not exist yet holds nothing to compare with or to remove: no read per file, no listing.
+  const fresh = !existsSync(outDir);
   // Synchronous reads and writes: hundreds of small files one after another, where promise-based calls cost thread-pool round trips each.
   for (const file of files) {
     const target = path.join(outDir, file.path);
-    const current = readSyncOrUndefined(target);
+    const current = fresh ? undefined : readSyncOrUndefined(target);
     if (current === file.content) {
       result.unchanged++;
       continue;
@@ -75,7 +77,7 @@ export async function writeOutput(outDir: string, files: readonly EmittedFile[],
     writeFileSync(target, file.content);
     result.written.push(file.path);
   }
-  for (const existing of await listFiles(outDir)) {
+  for (const existing of fresh ? [] : await listFiles(outDir)) {
     if (wanted.has(existing)) continue;
     const content = await readOrUndefined(path.join(outDir, existing));
     if (!content?.startsWith(GENERATED_MARKER)) continue;

@@ -1,6 +1,11 @@
-import avro from 'avsc';
+import { createRequire } from 'node:module';
+import type avsc from 'avsc';
 import { certainlyValidAvro } from './avro-fast-check.js';
 import { joinPointer } from './json-source.js';
+
+/** avsc is loaded only for the schemas the quick check is not sure of: most runs never need it. */
+let avscModule: typeof avsc | undefined;
+const avro = (): typeof avsc => (avscModule ??= createRequire(import.meta.url)('avsc') as typeof avsc);
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
@@ -22,7 +27,7 @@ function isObject(value: Json): value is JsonObject {
 export function validateAvro(schema: Json): AvroProblem | undefined {
   if (certainlyValidAvro(schema)) return undefined;
   try {
-    avro.Type.forSchema(schema as avro.Schema, { registry: {} });
+    avro().Type.forSchema(schema as avsc.Schema, { registry: {} });
     return undefined;
   } catch (error) {
     return locate(schema, '', {}, undefined, messageOf(error));
@@ -31,14 +36,14 @@ export function validateAvro(schema: Json): AvroProblem | undefined {
 
 function tryParse(schema: Json, registry: Registry, namespace: string | undefined): string | undefined {
   try {
-    avro.Type.forSchema(schema as avro.Schema, { registry, ...(namespace ? { namespace } : {}) });
+    avro().Type.forSchema(schema as avsc.Schema, { registry, ...(namespace ? { namespace } : {}) });
     return undefined;
   } catch (error) {
     return messageOf(error);
   }
 }
 
-type Registry = Record<string, avro.Type>;
+type Registry = Record<string, avsc.Type>;
 
 function locate(
   node: Json,
@@ -61,7 +66,7 @@ function locate(
     if (!Array.isArray(node['fields'])) return { pointer: joinPointer(pointer, 'fields'), message: fallback };
     // Recursive references to the record itself must resolve while its fields are parsed alone.
     const fullName = typeof node['name'] === 'string' ? qualify(node['name'], ownNamespace) : undefined;
-    if (fullName && !registry[fullName]) registry[fullName] = avro.Type.forSchema('null');
+    if (fullName && !registry[fullName]) registry[fullName] = avro().Type.forSchema('null');
     for (const [i, field] of node['fields'].entries()) {
       const fieldPointer = joinPointer(pointer, 'fields', i);
       if (!isObject(field)) return { pointer: fieldPointer, message: 'a field must be an object with "name" and "type"' };

@@ -47,7 +47,16 @@ export interface Diagnostic extends SourceLocation {
 export class Diagnostics {
   readonly items: Diagnostic[] = [];
 
+  /** `warnings: false` drops warnings: commands that only stop on errors skip locating them. */
+  constructor(private readonly options: { warnings?: boolean } = {}) {}
+
+  /** Whether a problem of this rule is kept; checks whose every finding would be dropped need not run. */
+  wants(rule: LintRuleId): boolean {
+    return this.options.warnings !== false || LINT_RULES[rule].severity === 'error';
+  }
+
   report(rule: LintRuleId, location: SourceLocation, message: string): void {
+    if (!this.wants(rule)) return;
     this.items.push({ rule, severity: LINT_RULES[rule].severity, ...location, message });
   }
 

@@ -9,6 +9,7 @@ import type { Domain, EventVersion, ProjectConfig } from './model.js';
 import { subjectName } from './subject.js';
 
 type Report = (rule: LintRuleId, pointer: string, message: string) => void;
+type Wants = (rule: LintRuleId) => boolean;
 
 /** Loads one schema file into an event version, reporting everything wrong with it. */
 export async function loadEvent(
@@ -30,18 +31,23 @@ export async function loadEvent(
   }
   const source = await readJsonFile(config.root, absoluteFile, diagnostics);
   if (!source) return undefined;
-  const report: Report = (rule, pointer, message) =>
-    diagnostics.report(rule, { file, pointer, ...source.position(pointer) }, message);
+  const report: Report = (rule, pointer, message) => {
+    if (diagnostics.wants(rule)) diagnostics.report(rule, { file, pointer, ...source.position(pointer) }, message);
+  };
+  const wants = (rule: LintRuleId): boolean => diagnostics.wants(rule);
 
   const { name, version, format } = parsedName;
   const label = `${name}.v${version}`;
   const checked =
     format === 'avro'
-      ? checkAvroEvent(source.value, name, domain, report)
-      : checkJsonEvent(source.value, name, version, domain, report);
+      ? checkAvroEvent(source.value, name, domain, report, wants)
+      : checkJsonEvent(source.value, name, version, domain, report, wants);
   if (!checked) return undefined;
 
-  const canonical = canonicalJson(source.value);
+  // Computed on first use: code generation never reads them, the lock file and the registry do.
+  let canonical: string | undefined;
+  let fingerprinted: string | undefined;
+  const canonicalText = (): string => (canonical ??= canonicalJson(source.value));
   return {
     domain: domain.name,
     name,
@@ -55,8 +61,12 @@ export async function loadEvent(
     subject: subjectName(config.subjectNameStrategy, domain.topic, `${domain.namespace}.${name}`),
     schema: source.value,
     text: source.text,
-    canonical,
-    fingerprint: fingerprint(canonical),
+    get canonical() {
+      return canonicalText();
+    },
+    get fingerprint() {
+      return (fingerprinted ??= fingerprint(canonicalText()));
+    },
     ...(checked.doc !== undefined ? { doc: checked.doc } : {}),
     file,
     label,
@@ -64,7 +74,7 @@ export async function loadEvent(
 }
 
 /** Returns the event's doc when the schema is usable as an event, `undefined` when it is not. */
-function checkAvroEvent(schema: unknown, name: string, domain: Domain, report: Report): { doc?: string } | undefined {
+function checkAvroEvent(schema: unknown, name: string, domain: Domain, report: Report, wants: Wants): { doc?: string } | undefined {
   const invalid = validateAvro(schema);
   if (invalid) {
     report('AVRO_INVALID', invalid.pointer, `invalid Avro schema: ${invalid.message}`);
@@ -107,7 +117,7 @@ function checkAvroEvent(schema: unknown, name: string, domain: Domain, report: R
   if (typeof schema['doc'] !== 'string' || schema['doc'].trim() === '') {
     report('EVENT_DOC_MISSING', '/name', `record "${shortName}" has no "doc"`);
   }
-  for (const record of records) {
+  for (const record of wants('FIELD_DOC_MISSING') ? records : []) {
     for (const field of record.fields) {
       if (!field.doc?.trim()) report('FIELD_DOC_MISSING', field.pointer, `field "${field.name}" of record "${String(record.record['name'])}" has no "doc"`);
     }
@@ -126,6 +136,7 @@ function checkJsonEvent(
   version: number,
   domain: Domain,
   report: Report,
+  wants: Wants,
 ): { doc?: string } | undefined {
   const problems = validateJsonSchema(schema);
   for (const problem of problems) report('JSON_SCHEMA_INVALID', problem.pointer, `invalid JSON Schema: ${problem.message}`);
@@ -171,7 +182,7 @@ function checkJsonEvent(
   if (typeof schema['description'] !== 'string' || schema['description'].trim() === '') {
     report('EVENT_DOC_MISSING', schema['title'] === undefined ? '' : '/title', `schema "${name}" has no "description"`);
   }
-  for (const property of declaredProperties(schema)) {
+  for (const property of wants('FIELD_DOC_MISSING') ? declaredProperties(schema) : []) {
     const described = (node: unknown): boolean => isObject(node) && typeof node['description'] === 'string' && node['description'].trim() !== '';
     if (!described(property.schema) && !described(resolveLocalRef(schema, property.schema))) {
       report('FIELD_DOC_MISSING', property.pointer, `property "${property.name}" has no "description"`);

@@ -1,7 +1,7 @@
-import { Ajv, MissingRefError, type ErrorObject } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { Ajv, ErrorObject } from 'ajv';
+import type { Ajv2019 } from 'ajv/dist/2019.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { ajvModules } from './ajv-modules.js';
 import { certainlyCompiles } from './json-schema-fast-check.js';
 import { joinPointer } from './json-source.js';
 
@@ -40,6 +40,7 @@ export function ajvFor(draft: JsonSchemaDraft): AnyAjv {
   if (!ajv) {
     // Strict schema checks are logged, not thrown, so extension keywords can be told from typos.
     const options = { strictSchema: 'log', strictTypes: false, strictTuples: false, strictRequired: false, allErrors: true, validateFormats: true, logger } as const;
+    const { Ajv, Ajv2019, Ajv2020, addFormats } = ajvModules();
     ajv = draft === '2020-12' ? new Ajv2020(options) : draft === '2019-09' ? new Ajv2019(options) : new Ajv(options);
     addFormats.default(ajv);
     instances.set(draft, ajv);
@@ -115,7 +116,7 @@ function metaSchemaProblem(error: ErrorObject): JsonSchemaProblem {
 }
 
 function compileProblem(schema: JsonObject, error: unknown): JsonSchemaProblem {
-  if (error instanceof MissingRefError) {
+  if (error instanceof ajvModules().MissingRefError) {
     return { pointer: findPointer(schema, (key, value) => key === '$ref' && value === error.missingRef) ?? '', message: `cannot resolve $ref "${error.missingRef}"` };
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,5 @@
-import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type { ParseError } from 'jsonc-parser';
 import { pointerOffsets } from './json-locate.js';
 
 /** A JSON file's text and value, able to say where a JSON pointer sits in the text. */
@@ -51,6 +52,8 @@ export function parseJsonSource(file: string, text: string): JsonSource | JsonSy
   try {
     return new JsonSource(file, body, JSON.parse(body));
   } catch (cause) {
+    // Loaded only for a file that is not valid JSON, to locate and word the error.
+    const { parseTree, printParseErrorCode } = createRequire(import.meta.url)('jsonc-parser') as typeof import('jsonc-parser');
     const errors: ParseError[] = [];
     parseTree(body, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     const first = errors[0];
@@ -58,7 +61,7 @@ export function parseJsonSource(file: string, text: string): JsonSource | JsonSy
     if (!first) {
       return { message: cause instanceof Error ? cause.message : String(cause), line: 1, column: 1 };
     }
-    return { message: describeParseError(first.error), ...located.offsetToPosition(first.offset) };
+    return { message: describeParseError(printParseErrorCode(first.error)), ...located.offsetToPosition(first.offset) };
   }
 }
 
@@ -66,8 +69,7 @@ export function isJsonSyntaxError(value: JsonSource | JsonSyntaxError): value is
   return !(value instanceof JsonSource);
 }
 
-function describeParseError(code: number): string {
-  const name = printParseErrorCode(code);
+function describeParseError(name: string): string {
   const words: Record<string, string> = {
     InvalidSymbol: 'unexpected character',
     InvalidNumberFormat: 'invalid number',
@@ -110,8 +112,11 @@ export function pointerSegments(pointer: string): (string | number)[] {
 }
 
 export function joinPointer(base: string, ...segments: (string | number)[]): string {
-  return (
-    base +
-    segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('')
-  );
+  let pointer = base;
+  for (const segment of segments) {
+    const text = String(segment);
+    // Most segments need no escaping; the check is cheaper than the replacements on every node of every schema.
+    pointer += `/${text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text}`;
+  }
+  return pointer;
 }

@@ -14,12 +14,17 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
+export interface LoadOptions {
+  /** false: report errors only (for commands that stop on errors and never show warnings). */
+  warnings?: boolean;
+}
+
 /**
  * Loads a project's contracts: configuration, then each domain, then each schema file, then the
  * checks across files. Every stage reports into one list so a single run shows every problem.
  */
-export async function loadContracts(root: string): Promise<LoadResult> {
-  const diagnostics = new Diagnostics();
+export async function loadContracts(root: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const diagnostics = new Diagnostics(options);
   const config = await loadConfig(root, diagnostics);
   if (!config) return { diagnostics: sortDiagnostics(diagnostics.items) };
   if (!existsSync(config.schemasDir)) {
