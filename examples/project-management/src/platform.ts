@@ -115,9 +115,10 @@ export async function runService(definition: ServiceDefinition): Promise<Running
   return { url, close };
 }
 
-/** Entry point of a service process: runs it until SIGTERM/SIGINT and prints where it listens. */
-export async function main(definition: ServiceDefinition): Promise<void> {
+/** Entry point of a service process: runs it until SIGTERM/SIGINT and prints where it listens (and `hint`, e.g. what to curl). */
+export async function main(definition: ServiceDefinition, hint?: (url: string) => string): Promise<void> {
   const service = await runService(definition);
   closeOnSignals(service);
   console.log(`${definition.name} listening on ${service.url}`);
+  if (hint) console.log(hint(service.url));
 }
