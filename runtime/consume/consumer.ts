@@ -446,16 +446,24 @@ export class EventConsumer implements ConsumerHandle {
     for (let i = 0; i < run.length; i++) {
       const item = run[i]!;
       if (item.kind !== 'event') continue;
+      // `invoke` inlined for the first attempt, whose context already has this `tx` and attempt:
+      // one promise less per record on the path with the least work per record.
+      const started = performance.now();
+      let failure: Error | undefined;
       try {
-        await this.invoke(item, noDatabase, 1, i);
-        handled.push(item);
+        await item.handler(item.event, item.context);
       } catch (error) {
-        if (!(error instanceof HandlerFailure)) throw error;
-        // Nothing to roll back without a database: commit what is done, then retry this one.
-        this.count([], handled.splice(0), []);
-        if (i > 0) await this.commit(batch, run[i - 1]!.record);
-        if (!(await this.retryThenDeadLetter(batch, item, error.cause, proceed))) return i;
+        failure = asError(error);
       }
+      item.metrics.duration.observe((performance.now() - started) / 1000);
+      if (!failure) {
+        handled.push(item);
+        continue;
+      }
+      // Nothing to roll back without a database: commit what is done, then retry this one.
+      this.count([], handled.splice(0), []);
+      if (i > 0) await this.commit(batch, run[i - 1]!.record);
+      if (!(await this.retryThenDeadLetter(batch, item, failure, proceed))) return i;
     }
     this.count(run, handled, []);
     await this.commit(batch, run[run.length - 1]!.record);
