@@ -50,7 +50,7 @@ interface ScenarioModule {
     expectedEmails: number;
     published: number;
     consumers: Record<string, { handled: number; duplicates: number; retries: number; deadLettered: number }>;
-    latency: Record<'up' | 'down' | 'restarting', { requests: number; p50: number; p99: number }>;
+    latency: Record<'warm-up' | 'up' | 'down' | 'restarting', { requests: number; p50: number; p99: number }>;
   }>;
   formatReport(result: unknown): string;
 }
@@ -65,7 +65,7 @@ interface ProcessesModule {
   ) => { url: string; start(): Promise<void>; stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>; stats(): Promise<Record<string, number>> };
 }
 interface LoadModule {
-  postProjects(url: string, requests: unknown[], concurrency: number): Promise<{ posted: Array<{ projectId: string; stakeholders: number }> }>;
+  postProjects(url: string, requests: unknown[], shape: { rate: number; concurrency: number }): Promise<{ posted: Array<{ projectId: string; stakeholders: number }> }>;
   projectRequest(random: () => number, index: number): unknown;
   seededRandom(seed: number): () => number;
 }
@@ -196,7 +196,7 @@ describe('a schema change, rolled out the way a team would', () => {
     const random = seededRandom(3);
     try {
       await Promise.all([producer.start(), contract.start(), notification.start()]);
-      const before = await postProjects(producer.url, Array.from({ length: 50 }, (_, i) => projectRequest(random, i)), 4);
+      const before = await postProjects(producer.url, Array.from({ length: 50 }, (_, i) => projectRequest(random, i)), { rate: 50, concurrency: 4 });
 
       const schema = await v2();
       schema['doc'] = `${String(schema['doc'])} v3 adds the optional priority.`;
@@ -214,7 +214,7 @@ describe('a schema change, rolled out the way a team would', () => {
       await producer.stop('SIGTERM');
       producer = service('project-service', 'dist', 'project');
       await producer.start();
-      const after = await postProjects(producer.url, Array.from({ length: 50 }, (_, i) => projectRequest(random, 50 + i)), 4);
+      const after = await postProjects(producer.url, Array.from({ length: 50 }, (_, i) => projectRequest(random, 50 + i)), { rate: 50, concurrency: 4 });
 
       const versions = (await (await fetch(`${stack.env['HERALD_REGISTRY_URL']}/subjects/${SUBJECT}/versions`)).json()) as number[];
       expect(versions).toEqual([1, 2, 3]);

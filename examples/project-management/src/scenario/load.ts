@@ -1,4 +1,8 @@
-/** Client load on ProjectService: `POST /projects` with a fixed number in flight, timing each request. */
+/**
+ * Client load on ProjectService: `POST /projects` at a steady arrival rate, like user traffic,
+ * rather than as fast as possible: a saturating closed loop on a small machine would measure how
+ * the services share its CPU, not what the request path itself depends on.
+ */
 import { randomUUID } from 'node:crypto';
 import type { CreateProjectRequest } from '../project/service.js';
 import type { StakeholderRole } from '../generated/project/index.js';
@@ -37,15 +41,30 @@ export function projectRequest(random: () => number, index: number): CreateProje
   return { name: `Project ${index}`, ownerId: randomUUID(), stakeholders, ...(budget ? { budget } : {}) };
 }
 
-/** Posts `count` projects, `concurrency` at a time; any non-201 answer fails the run. */
-export async function postProjects(baseUrl: string, requests: CreateProjectRequest[], concurrency: number): Promise<LoadResult> {
+export interface LoadShape {
+  /** Requests started per second. */
+  rate: number;
+  /** Most requests in flight; a request due while all are busy starts late, and its wait counts. */
+  concurrency: number;
+}
+
+/**
+ * Posts the projects, request i due at i / rate seconds; any non-201 answer fails the run.
+ * Latency runs from when a request was due, not from when it was sent, so a stalled server is
+ * not hidden by the client waiting for it (coordinated omission).
+ */
+export async function postProjects(baseUrl: string, requests: CreateProjectRequest[], shape: LoadShape): Promise<LoadResult> {
   const posted: PostedProject[] = [];
   const latencies: number[] = [];
+  const begin = performance.now();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < requests.length) {
-      const request = requests[next++]!;
-      const started = performance.now();
+      const index = next++;
+      const request = requests[index]!;
+      const started = begin + (index * 1000) / shape.rate;
+      const wait = started - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const response = await fetch(`${baseUrl}/projects`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -57,7 +76,7 @@ export async function postProjects(baseUrl: string, requests: CreateProjectReque
       posted.push({ projectId: body.projectId, stakeholders: request.stakeholders.length });
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: shape.concurrency }, worker));
   return { posted, latencies };
 }
 
