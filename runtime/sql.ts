@@ -30,8 +30,12 @@ export interface Database {
   readonly kind: 'pg' | 'pglite';
   /** Runs one statement outside any explicit transaction. */
   query: SqlExecutor['query'];
-  /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws.
+   * `readCommitted` pins the isolation level whatever the server's default (PGlite has one
+   * session, so nothing can interleave there and the option changes nothing).
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: { readCommitted?: boolean }): Promise<T>;
 }
 
 export type DatabaseInput = Database | PgPoolLike | PgliteLike;
@@ -40,11 +44,12 @@ export function pgDatabase(pool: PgPoolLike): Database {
   return {
     kind: 'pg',
     query: (text, params) => pool.query(text, params),
-    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: { readCommitted?: boolean }): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
+        // One round trip instead of BEGIN followed by SET TRANSACTION.
+        await client.query(options?.readCommitted ? 'BEGIN ISOLATION LEVEL READ COMMITTED' : 'BEGIN');
         try {
           const result = await fn(client);
           await client.query('COMMIT');

@@ -195,7 +195,9 @@ export class OutboxRelay {
 
   /** One pass: lock buckets, read their oldest rows, send, delete or mark what was acknowledged. */
   runOnce(): Promise<RelayPass> {
-    return this.db.kind === 'pg' ? this.db.transaction((tx) => this.pass(tx, true)) : this.pglitePass();
+    // The rows must be read by a statement that starts after the locks are granted (see the top
+    // of the file); under REPEATABLE READ the snapshot would date from the first statement.
+    return this.db.kind === 'pg' ? this.db.transaction((tx) => this.pass(tx, true), { readCommitted: true }) : this.pglitePass();
   }
 
   private async pglitePass(): Promise<RelayPass> {
@@ -213,11 +215,6 @@ export class OutboxRelay {
   }
 
   private async pass(sql: SqlExecutor, locking: boolean): Promise<RelayPass> {
-    if (locking) {
-      // The rows must be read by a statement that starts after the locks are granted (see the
-      // top of the file); under REPEATABLE READ the snapshot would date from the first statement.
-      await sql.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-    }
     const buckets = await this.claimBuckets(sql, locking);
     if (buckets.length === 0) return { claimed: 0, published: 0, failed: 0, more: false };
     const perBucket = Math.max(1, Math.ceil(this.batchSize / buckets.length));
@@ -236,8 +233,14 @@ export class OutboxRelay {
     for (const row of rows) perBucketCounts.set(Number(row.bucket), (perBucketCounts.get(Number(row.bucket)) ?? 0) + 1);
     // More is pending when a bucket filled its share, or when buckets were left out of this pass.
     const more = [...perBucketCounts.values()].some((n) => n >= perBucket) || buckets.length >= (locking ? this.bucketsPerPass : OUTBOX_BUCKETS);
-    // seq order across the pass keeps each bucket's (and so each key's) rows in order.
-    rows.sort((a, b) => compareSeq(a.seq, b.seq));
+    // seq order across the pass keeps each bucket's (and so each key's) rows in order. Each seq
+    // is converted once: a comparator that built BigInts would make thousands per pass.
+    const seqs = new Map(rows.map((row) => [row, BigInt(row.seq)]));
+    rows.sort((a, b) => {
+      const x = seqs.get(a)!;
+      const y = seqs.get(b)!;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
     const records: OutgoingRecord[] = rows.map((row) => ({
       topic: row.topic,
       key: row.key,
@@ -378,12 +381,6 @@ export class OutboxRelay {
       this.wake = done;
     });
   }
-}
-
-function compareSeq(a: string | number | bigint, b: string | number | bigint): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function sleep(ms: number): Promise<void> {
