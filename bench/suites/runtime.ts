@@ -325,7 +325,7 @@ async function dedupeBench(setup: Setup): Promise<void> {
     await consumer.disconnect();
     return rate;
   };
-  const herald = async (schema: string): Promise<number> => {
+  const herald = async (): Promise<number> => {
     const { runtime } = runtimeFor(setup, codec, true, schema);
     const watch = stopwatch(TOTAL);
     const consumer = await runtime.consume(
