@@ -103,13 +103,13 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const contract = service('contract-service', 'contract');
   const notification = service('notification-service', 'notification');
   const consumers = { 'contract-service': zero(), 'notification-service': zero() };
-  const tally = async (instance: ServiceProcess & { name: keyof typeof consumers }): Promise<void> => {
-    const stats = await instance.stats();
-    const sums = consumers[instance.name];
-    for (const key of ['duplicates', 'retries', 'deadLettered'] as const) sums[key] += stats[key] ?? 0;
-  };
+  /** Stops a service; a consumer's counters are read first, since a new instance starts from zero. */
   const stop = async (instance: ServiceProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> => {
-    if (instance === contract || instance === notification) await tally(instance as ServiceProcess & { name: keyof typeof consumers });
+    const sums = instance === contract ? consumers['contract-service'] : instance === notification ? consumers['notification-service'] : undefined;
+    if (sums) {
+      const stats = await instance.stats();
+      for (const key of ['duplicates', 'retries', 'deadLettered'] as const) sums[key] += stats[key] ?? 0;
+    }
     await instance.stop(signal);
   };
 
