@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../contracts/diagnostics.js';
-import { colours } from './terminal.js';
+import { colours, count } from './terminal.js';
 
 export type DiagnosticsFormat = 'human' | 'json';
 
@@ -27,10 +27,10 @@ export function renderDiagnostics(
     const pointer = d.pointer ? ` ${paint('dim', `(at ${d.pointer})`)}` : '';
     return `${paint('bold', where)}: ${severity} ${d.rule}: ${d.message}${pointer}`;
   });
-  const counted = `${summary.events} event version${summary.events === 1 ? '' : 's'} in ${summary.domains} domain${summary.domains === 1 ? '' : 's'}`;
+  const counted = `${count(summary.events, 'event version')} in ${count(summary.domains, 'domain')}`;
   const tally =
     errors + warnings === 0
       ? paint('green', `✓ ${counted}: no problems`)
-      : `${errors > 0 ? paint('red', '✖') : paint('yellow', '!')} ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (${counted} loaded)`;
+      : `${errors > 0 ? paint('red', '✖') : paint('yellow', '!')} ${count(errors, 'error')}, ${count(warnings, 'warning')} (${counted} loaded)`;
   return [...lines, tally].join('\n') + '\n';
 }

@@ -7,3 +7,8 @@ export function colours(stream: NodeJS.WriteStream): (style: Style, text: string
   const enabled = Boolean(stream.isTTY) && !process.env['NO_COLOR'] && process.env['TERM'] !== 'dumb';
   return enabled ? (style, text) => styleText(style, text) : (_style, text) => text;
 }
+
+/** `1 domain`, `2 domains`: counts in messages read as sentences. */
+export function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -11,6 +11,7 @@ import { DocsOutputError } from '../../docs/write.js';
 import { RegistryClient } from '../../registry/client.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { loadProjectOrExit, withProject, type ProjectArgs } from '../project.js';
+import { count } from '../terminal.js';
 import { openRegistryTarget, registryCliError, type RegistryTarget } from '../registry-target.js';
 
 interface DocsArgs extends ProjectArgs {
@@ -61,9 +62,6 @@ async function registrySource(args: DocsArgs): Promise<DocsSource> {
   }
 }
 
-function count(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function size(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`;

@@ -4,6 +4,7 @@ import type { CommandModule } from 'yargs';
 import type { Progress } from '../../codegen/pipeline.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { loadProjectOrExit, withProject, type ProjectArgs } from '../project.js';
+import { count } from '../terminal.js';
 
 interface GenerateArgs extends ProjectArgs {
   out?: string;
@@ -107,7 +108,7 @@ async function run(args: GenerateArgs, generate: typeof import('../../codegen/pi
         process.exitCode = ExitCode.Failed;
         return;
       }
-      if (!args.quiet) process.stdout.write(`${where}/ is up to date (${result.files} files from ${result.events} event versions in ${result.domains} domains)\n`);
+      if (!args.quiet) process.stdout.write(`${where}/ is up to date (${count(result.files, 'file')} from ${count(result.events, 'event version')} in ${count(result.domains, 'domain')})\n`);
       process.exitCode = ExitCode.Ok;
       return;
     }
@@ -115,7 +116,7 @@ async function run(args: GenerateArgs, generate: typeof import('../../codegen/pi
       const changes = result.written.length + result.removed.length;
       process.stdout.write(
         `${changes ? `wrote ${result.written.length} file(s)${result.removed.length ? `, removed ${result.removed.length}` : ''}` : 'nothing changed'}` +
-          ` in ${where}/ (${result.files} files from ${result.events} event versions in ${result.domains} domains; ${result.unchanged} unchanged)\n`,
+          ` in ${where}/ (${count(result.files, 'file')} from ${count(result.events, 'event version')} in ${count(result.domains, 'domain')}; ${result.unchanged} unchanged)\n`,
       );
     }
     process.exitCode = ExitCode.Ok;

@@ -1,4 +1,4 @@
-import { colours } from '../../cli/terminal.js';
+import { colours, count } from '../../cli/terminal.js';
 import type { GateReport } from '../findings.js';
 
 export function renderHuman(report: GateReport, stream: NodeJS.WriteStream): string {
@@ -9,11 +9,11 @@ export function renderHuman(report: GateReport, stream: NodeJS.WriteStream): str
     return `${paint('bold', where)}: ${paint('red', 'breaking')} ${f.rule}: ${f.message}${pointer}`;
   });
   const against = `against ${report.sources.join(', ')}`;
-  const count = `${report.checked.length} event version${report.checked.length === 1 ? '' : 's'}`;
+  const checked = count(report.checked.length, 'event version');
   lines.push(
     report.findings.length === 0
-      ? paint('green', `✓ ${count} checked ${against}: no breaking changes`)
-      : `${paint('red', '✖')} ${report.findings.length} breaking change${report.findings.length === 1 ? '' : 's'} in ${count} checked ${against}`,
+      ? paint('green', `✓ ${checked} checked ${against}: no breaking changes`)
+      : `${paint('red', '✖')} ${count(report.findings.length, 'breaking change')} in ${checked} checked ${against}`,
   );
   return lines.join('\n') + '\n';
 }
