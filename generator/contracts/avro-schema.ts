@@ -122,37 +122,19 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A node of a (valid) Avro schema as met in a depth-first walk that visits each named type once. */
-export interface AvroNode {
-  node: Json;
-  pointer: string;
-  namespace: string | undefined;
+/**
+ * Where a node sits in the schema: a chain of pointer segments, joined into a JSON pointer only
+ * when a diagnostic names the place (most schemas report nothing, so most chains are never joined).
+ */
+interface Trail {
+  parent: Trail | undefined;
+  segment: string | number;
 }
 
-/** Walks every schema node of a valid Avro schema; named types are entered at their definition only. */
-export function walkAvro(schema: Json, visit: (node: AvroNode) => void): void {
-  const step = (node: Json, pointer: string, namespace: string | undefined): void => {
-    visit({ node, pointer, namespace });
-    if (Array.isArray(node)) {
-      node.forEach((branch, i) => step(branch, joinPointer(pointer, i), namespace));
-      return;
-    }
-    if (!isObject(node)) return;
-    const type = node['type'];
-    const own = type === 'record' || type === 'error' || type === 'enum' || type === 'fixed' ? namespaceOf(node, namespace) : namespace;
-    if ((type === 'record' || type === 'error') && Array.isArray(node['fields'])) {
-      node['fields'].forEach((field, i) => {
-        if (isObject(field)) step(field['type'], joinPointer(pointer, 'fields', i, 'type'), own);
-      });
-    } else if (type === 'array') {
-      step(node['items'], joinPointer(pointer, 'items'), namespace);
-    } else if (type === 'map') {
-      step(node['values'], joinPointer(pointer, 'values'), namespace);
-    } else if (isObject(type) || Array.isArray(type)) {
-      step(type, joinPointer(pointer, 'type'), namespace);
-    }
-  };
-  step(schema, '', undefined);
+function pointerOf(trail: Trail | undefined, ...segments: (string | number)[]): string {
+  const chain: (string | number)[] = [];
+  for (let at = trail; at; at = at.parent) chain.push(at.segment);
+  return joinPointer('', ...chain.reverse(), ...segments);
 }
 
 const LOGICAL_BASES: Record<string, readonly string[]> = {
@@ -170,63 +152,96 @@ const LOGICAL_BASES: Record<string, readonly string[]> = {
   duration: ['fixed'],
 };
 
-/**
- * Avro readers silently ignore a logical type they find invalid and fall back to the base type,
- * so a typo here would ship raw bytes where the author meant a decimal. Reject it up front.
- */
-export function checkLogicalTypes(schema: Json): AvroProblem[] {
-  const problems: AvroProblem[] = [];
-  walkAvro(schema, ({ node, pointer }) => {
-    if (!isObject(node) || typeof node['logicalType'] !== 'string') return;
-    const logical = node['logicalType'];
-    const base = node['type'];
-    const bases = LOGICAL_BASES[logical];
-    const at = joinPointer(pointer, 'logicalType');
-    if (!bases) {
-      problems.push({ pointer: at, message: `unknown logical type "${logical}"; expected one of ${Object.keys(LOGICAL_BASES).join(', ')}` });
-      return;
-    }
-    if (typeof base !== 'string' || !bases.includes(base)) {
-      problems.push({ pointer: at, message: `logical type "${logical}" must annotate ${bases.join(' or ')}, not ${JSON.stringify(base)}` });
-      return;
-    }
-    if (logical === 'decimal') {
-      const precision = node['precision'];
-      const scale = node['scale'] ?? 0;
-      if (typeof precision !== 'number' || !Number.isInteger(precision) || precision < 1) {
-        problems.push({ pointer: joinPointer(pointer, 'precision'), message: 'decimal needs an integer "precision" of at least 1' });
-      } else if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 0 || scale > precision) {
-        problems.push({ pointer: joinPointer(pointer, 'scale'), message: `decimal "scale" must be an integer from 0 to the precision (${precision})` });
-      } else if (base === 'fixed' && typeof node['size'] === 'number' && precision > Math.floor(Math.log10(2) * (8 * node['size'] - 1))) {
-        problems.push({ pointer: joinPointer(pointer, 'precision'), message: `a fixed of ${node['size']} bytes cannot hold a decimal of precision ${precision}` });
-      }
-    }
-    if (logical === 'duration' && node['size'] !== 12) {
-      problems.push({ pointer: joinPointer(pointer, 'size'), message: 'duration must annotate a fixed of size 12' });
-    }
-  });
-  return problems;
-}
-
 export interface AvroField {
   name: string;
   type: Json;
   doc?: string;
-  pointer: string;
+  /** The field's JSON pointer, built on demand. */
+  pointer(): string;
 }
 
-/** Fields of every record in the schema (each named record once), for doc and key checks. */
-export function recordFields(schema: Json): { record: JsonObject; pointer: string; fields: AvroField[] }[] {
-  const records: { record: JsonObject; pointer: string; fields: AvroField[] }[] = [];
-  walkAvro(schema, ({ node, pointer }) => {
-    if (!isObject(node) || (node['type'] !== 'record' && node['type'] !== 'error') || !Array.isArray(node['fields'])) return;
-    const fields = node['fields'].filter(isObject).map((field, i) => ({
-      name: String(field['name']),
-      type: field['type'],
-      ...(typeof field['doc'] === 'string' ? { doc: field['doc'] } : {}),
-      pointer: joinPointer(pointer, 'fields', i),
-    }));
-    records.push({ record: node, pointer, fields });
-  });
-  return records;
+export interface AvroRecord {
+  record: JsonObject;
+  fields: AvroField[];
+}
+
+export interface AvroInspection {
+  /** Invalid logical types (see `checkLogicalType`). */
+  logicalProblems: AvroProblem[];
+  /** Every record of the schema in definition order, the top-level one first; for doc and key checks. */
+  records: AvroRecord[];
+}
+
+/**
+ * One depth-first walk of a valid Avro schema (named types are entered at their definition only,
+ * references are not followed) collecting what the event checks need: logical type problems and
+ * the records with their fields.
+ */
+export function inspectAvro(schema: Json): AvroInspection {
+  const logicalProblems: AvroProblem[] = [];
+  const records: AvroRecord[] = [];
+  const step = (node: Json, trail: Trail | undefined): void => {
+    if (Array.isArray(node)) {
+      node.forEach((branch, i) => step(branch, { parent: trail, segment: i }));
+      return;
+    }
+    if (!isObject(node)) return;
+    if (typeof node['logicalType'] === 'string') checkLogicalType(node, node['logicalType'], trail, logicalProblems);
+    const type = node['type'];
+    if ((type === 'record' || type === 'error') && Array.isArray(node['fields'])) {
+      const fieldsTrail: Trail = { parent: trail, segment: 'fields' };
+      const fields: AvroField[] = [];
+      records.push({ record: node, fields });
+      node['fields'].forEach((field: Json, i) => {
+        if (!isObject(field)) return;
+        const fieldTrail: Trail = { parent: fieldsTrail, segment: i };
+        fields.push({
+          name: String(field['name']),
+          type: field['type'],
+          ...(typeof field['doc'] === 'string' ? { doc: field['doc'] } : {}),
+          pointer: () => pointerOf(fieldTrail),
+        });
+        step(field['type'], { parent: fieldTrail, segment: 'type' });
+      });
+    } else if (type === 'array') {
+      step(node['items'], { parent: trail, segment: 'items' });
+    } else if (type === 'map') {
+      step(node['values'], { parent: trail, segment: 'values' });
+    } else if (isObject(type) || Array.isArray(type)) {
+      step(type, { parent: trail, segment: 'type' });
+    }
+  };
+  step(schema, undefined);
+  return { logicalProblems, records };
+}
+
+/**
+ * Avro readers silently ignore a logical type they find invalid and fall back to the base type,
+ * so a typo here would ship raw bytes where the author meant a decimal. Reject it up front.
+ */
+function checkLogicalType(node: JsonObject, logical: string, trail: Trail | undefined, problems: AvroProblem[]): void {
+  const base = node['type'];
+  const bases = LOGICAL_BASES[logical];
+  if (!bases) {
+    problems.push({ pointer: pointerOf(trail, 'logicalType'), message: `unknown logical type "${logical}"; expected one of ${Object.keys(LOGICAL_BASES).join(', ')}` });
+    return;
+  }
+  if (typeof base !== 'string' || !bases.includes(base)) {
+    problems.push({ pointer: pointerOf(trail, 'logicalType'), message: `logical type "${logical}" must annotate ${bases.join(' or ')}, not ${JSON.stringify(base)}` });
+    return;
+  }
+  if (logical === 'decimal') {
+    const precision = node['precision'];
+    const scale = node['scale'] ?? 0;
+    if (typeof precision !== 'number' || !Number.isInteger(precision) || precision < 1) {
+      problems.push({ pointer: pointerOf(trail, 'precision'), message: 'decimal needs an integer "precision" of at least 1' });
+    } else if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 0 || scale > precision) {
+      problems.push({ pointer: pointerOf(trail, 'scale'), message: `decimal "scale" must be an integer from 0 to the precision (${precision})` });
+    } else if (base === 'fixed' && typeof node['size'] === 'number' && precision > Math.floor(Math.log10(2) * (8 * node['size'] - 1))) {
+      problems.push({ pointer: pointerOf(trail, 'precision'), message: `a fixed of ${node['size']} bytes cannot hold a decimal of precision ${precision}` });
+    }
+  }
+  if (logical === 'duration' && node['size'] !== 12) {
+    problems.push({ pointer: pointerOf(trail, 'size'), message: 'duration must annotate a fixed of size 12' });
+  }
 }

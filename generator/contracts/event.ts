@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Diagnostics, LintRuleId } from './diagnostics.js';
 import { canonicalJson, fingerprint } from './canonical.js';
-import { checkLogicalTypes, namespaceOf, recordFields, validateAvro } from './avro-schema.js';
+import { inspectAvro, namespaceOf, validateAvro } from './avro-schema.js';
 import { parseSchemaFileName, schemaFileName } from './file-name.js';
 import { readJsonFile, relativeFile } from './files.js';
 import { declaredProperties, isObject, resolveLocalRef, validateJsonSchema } from './json-schema.js';
@@ -81,7 +81,8 @@ function checkAvroEvent(schema: unknown, name: string, domain: Domain, report: R
     return undefined;
   }
   let usable = true;
-  for (const problem of checkLogicalTypes(schema)) {
+  const { logicalProblems, records } = inspectAvro(schema);
+  for (const problem of logicalProblems) {
     report('AVRO_LOGICAL_TYPE_INVALID', problem.pointer, problem.message);
     usable = false;
   }
@@ -104,14 +105,13 @@ function checkAvroEvent(schema: unknown, name: string, domain: Domain, report: R
     );
     usable = false;
   }
-  const records = recordFields(schema);
   const top = records[0];
   const keyField = top?.fields.find((f) => f.name === domain.key);
   if (!keyField) {
     report('KEY_FIELD_MISSING', '/fields', `has no field "${domain.key}", the key of domain "${domain.name}" (every event of a domain carries its key)`);
     usable = false;
   } else if (!isAvroString(keyField.type)) {
-    report('KEY_FIELD_NOT_STRING', `${keyField.pointer}/type`, `key field "${domain.key}" is ${JSON.stringify(keyField.type)}; a partition key must be a non-null "string"`);
+    report('KEY_FIELD_NOT_STRING', `${keyField.pointer()}/type`, `key field "${domain.key}" is ${JSON.stringify(keyField.type)}; a partition key must be a non-null "string"`);
     usable = false;
   }
   if (typeof schema['doc'] !== 'string' || schema['doc'].trim() === '') {
@@ -119,7 +119,7 @@ function checkAvroEvent(schema: unknown, name: string, domain: Domain, report: R
   }
   for (const record of wants('FIELD_DOC_MISSING') ? records : []) {
     for (const field of record.fields) {
-      if (!field.doc?.trim()) report('FIELD_DOC_MISSING', field.pointer, `field "${field.name}" of record "${String(record.record['name'])}" has no "doc"`);
+      if (!field.doc?.trim()) report('FIELD_DOC_MISSING', field.pointer(), `field "${field.name}" of record "${String(record.record['name'])}" has no "doc"`);
     }
   }
   if (!usable) return undefined;
