@@ -12,8 +12,7 @@ import { CachingReader, DEFAULT_CACHE_TTL_MS, PreparedSchemaCache } from '../../
 import { startRegistryServer, type RunningRegistry } from '../../generator/registry/server/start.js';
 import { openStore } from '../../generator/registry/store/open.js';
 import type { RegistryStore, RegistryWriter, StoredSchema, StoredVersion } from '../../generator/registry/store/store.js';
-import { createScratchDatabase, type ScratchDatabase } from '../infra/postgres.js';
-import { avroRecord, http, uniqueSubject } from './helpers.js';
+import { avroRecord, http, startPostgresRegistryPair, uniqueSubject, type PostgresRegistryPair } from './helpers.js';
 
 /** A store that counts reads and whose rows and generation the test moves by hand. */
 class FakeStore implements RegistryStore {
@@ -278,23 +277,16 @@ describe('caches on the embedded store', () => {
 });
 
 describe('caches on PostgreSQL, two registry instances on one database', () => {
-  let database: ScratchDatabase;
+  let pair: PostgresRegistryPair;
   let first: RunningRegistry;
   let second: RunningRegistry;
 
   beforeAll(async () => {
-    database = await createScratchDatabase('herald_registry_cache');
-    [first, second] = await Promise.all([
-      startRegistryServer({ store: database.url, host: '127.0.0.1', port: 0, logger: false }),
-      startRegistryServer({ store: database.url, host: '127.0.0.1', port: 0, logger: false }),
-    ]);
+    pair = await startPostgresRegistryPair('herald_registry_cache');
+    ({ first, second } = pair);
   });
 
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await database?.drop();
-  });
+  afterAll(() => pair?.dispose());
 
   // The documented bound is the TTL; the margin covers a loaded machine's scheduling, not the cache.
   const BOUND_MS = DEFAULT_CACHE_TTL_MS + 2_000;

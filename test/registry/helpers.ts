@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createScratchDatabase } from '../infra/postgres.js';
+import { createScratchDatabase, type ScratchDatabase } from '../infra/postgres.js';
 import { startRegistryServer, type RunningRegistry, type StartRegistryOptions } from '../../generator/registry/server/start.js';
 
 export interface TestRegistry extends RunningRegistry {
@@ -35,6 +35,34 @@ export async function startPostgresTestRegistry(options: Omit<StartRegistryOptio
     dir: database.name,
     async dispose() {
       await running.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Two registry instances sharing one scratch PostgreSQL database, as stateless replicas behind a load balancer would. */
+export interface PostgresRegistryPair {
+  database: ScratchDatabase;
+  first: RunningRegistry;
+  second: RunningRegistry;
+  /** Closes both instances and drops the database. */
+  dispose(): Promise<void>;
+}
+
+/** Both instances start together, so both run the migrations, which must serialise on their advisory lock. */
+export async function startPostgresRegistryPair(prefix: string): Promise<PostgresRegistryPair> {
+  const database = await createScratchDatabase(prefix);
+  const [first, second] = await Promise.all([
+    startRegistryServer({ store: database.url, host: '127.0.0.1', port: 0, logger: false }),
+    startRegistryServer({ store: database.url, host: '127.0.0.1', port: 0, logger: false }),
+  ]);
+  return {
+    database,
+    first,
+    second,
+    async dispose() {
+      await first.close();
+      await second.close();
       await database.drop();
     },
   };

@@ -5,29 +5,22 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistryServer, type RunningRegistry } from '../../generator/registry/server/start.js';
+import type { RunningRegistry } from '../../generator/registry/server/start.js';
 import { openPostgresStore } from '../../generator/registry/store/postgres.js';
-import { createScratchDatabase, type ScratchDatabase } from '../infra/postgres.js';
-import { avroRecord, http, uniqueSubject } from './helpers.js';
+import type { ScratchDatabase } from '../infra/postgres.js';
+import { avroRecord, http, startPostgresRegistryPair, uniqueSubject, type PostgresRegistryPair } from './helpers.js';
 
+let pair: PostgresRegistryPair;
 let database: ScratchDatabase;
 let first: RunningRegistry;
 let second: RunningRegistry;
 
 beforeAll(async () => {
-  database = await createScratchDatabase('herald_registry');
-  // Started together: both run the migrations, which must serialise on their advisory lock.
-  [first, second] = await Promise.all([
-    startRegistryServer({ store: database.url, host: '127.0.0.1', port: 0, logger: false }),
-    startRegistryServer({ store: database.url, host: '127.0.0.1', port: 0, logger: false }),
-  ]);
+  pair = await startPostgresRegistryPair('herald_registry');
+  ({ database, first, second } = pair);
 });
 
-afterAll(async () => {
-  await first?.close();
-  await second?.close();
-  await database?.drop();
-});
+afterAll(() => pair?.dispose());
 
 describe('PostgreSQL store', () => {
   it('applied its migrations once, in a database of its own', async () => {

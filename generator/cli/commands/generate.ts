@@ -42,10 +42,10 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
       process.exitCode = ExitCode.Ok;
       return;
     }
-    // Large trees get a second thread, started before the contracts load so its start-up overlaps with that.
+    // Large JSON Schema trees get a second thread for the validators, started before the contracts load so its start-up overlaps with that.
     const files = countSchemaFiles(args.cwd);
-    const worker = files >= WORKER_THRESHOLD ? startWorker() : undefined;
-    if (files >= WORKER_THRESHOLD && !args.quiet) process.stderr.write(`herald generate: loading and checking ${files} contract files\n`);
+    const worker = files.json >= WORKER_THRESHOLD ? startWorker() : undefined;
+    if (files.all >= WORKER_THRESHOLD && !args.quiet) process.stderr.write(`herald generate: loading and checking ${files.all} contract files\n`);
     try {
       await run(args, generate, worker);
     } finally {
@@ -67,13 +67,14 @@ function readSettings(cwd: string): { schemasDir: string; outDir: string } {
   return settings;
 }
 
-/** A quick estimate of the tree's size (schema files under the schemas folder), before loading anything. */
-function countSchemaFiles(cwd: string): number {
+/** A quick estimate of the tree's size (schema files under the schemas folder, and how many are JSON Schema), before loading anything. */
+function countSchemaFiles(cwd: string): { all: number; json: number } {
   const { schemasDir } = readSettings(cwd);
   try {
-    return readdirSync(path.resolve(cwd, schemasDir), { recursive: true }).filter((f) => /\.(avsc|schema\.json)$/.test(String(f))).length;
+    const names = readdirSync(path.resolve(cwd, schemasDir), { recursive: true }).map(String);
+    return { all: names.filter((f) => /\.(avsc|schema\.json)$/.test(f)).length, json: names.filter((f) => f.endsWith('.schema.json')).length };
   } catch {
-    return 0;
+    return { all: 0, json: 0 };
   }
 }
 
