@@ -6,8 +6,8 @@ import { emitDomain, emitIndex, header, type EmittedFile } from './emit.js';
 import { formatFiles } from './format.js';
 import type { DomainModel } from './model.js';
 import { pascalCase } from './names.js';
-import { CodegenWorker, type ValidatorJob } from './pool.js';
-import { compileValidators } from './validators.js';
+import { CodegenWorker } from './pool.js';
+import { compileValidators, type ValidatorSource } from './validators.js';
 import { GENERATED_MARKER, writeOutput, type WriteResult } from './write.js';
 
 /**
@@ -37,7 +37,7 @@ export interface GenerateOptions {
 /** Trees from this many event versions on are worth a second thread. */
 export const WORKER_THRESHOLD = 100;
 
-/** The helper thread for JSON Schema validators, started at once (see pool.ts). */
+/** The helper thread for JSON Schema validators; its thread starts on the first validators it is given. */
 export function startWorker(): CodegenWorker | undefined {
   return CodegenWorker.start();
 }
@@ -53,10 +53,7 @@ interface DomainJob {
   dir: string;
   model: DomainModel;
   files: EmittedFile[];
-}
-
-interface ValidatorsFile extends ValidatorJob {
-  path: string;
+  validators?: { sources: ValidatorSource[]; header: string };
 }
 
 function schemasRelative(contracts: ContractSet): string {
@@ -73,25 +70,11 @@ function domainsWithEvents(contracts: ContractSet): Array<{ domain: ContractSet[
     .map((domain) => ({ domain, versions: byDomain.get(domain.name)! }));
 }
 
-/** Per domain with JSON Schema events (not in `skip`), its validators module to compile. */
-function validatorJobs(contracts: ContractSet, skip: ReadonlySet<string>): ValidatorsFile[] {
-  const schemasRel = schemasRelative(contracts);
-  return domainsWithEvents(contracts).flatMap(({ domain, versions }) => {
-    const json = versions.filter((v) => v.format === 'json');
-    if (skip.has(domain.name) || json.length === 0) return [];
-    return [{
-      path: `${domain.name}/validators.js`,
-      sources: json.map((v) => ({ name: `validate${v.name}V${v.version}`, schema: v.schema, file: v.file })),
-      header: header(`${schemasRel}/${domain.name}/`),
-    }];
-  });
-}
-
 /**
- * Renders domain after domain (types, codecs, clients; validators are compiled separately).
- * Domains in `skip` (reused from the cache) are not rendered, only listed in the index.
+ * Renders domain after domain, handing each to `onJob` as soon as it is ready. Domains in `skip`
+ * (reused from the cache) are not rendered, only listed in the index.
  */
-function domainJobs(contracts: ContractSet, onProgress?: (progress: Progress) => void, skip: ReadonlySet<string> = new Set()): { jobs: DomainJob[]; index: EmittedFile } {
+function domainJobs(contracts: ContractSet, onProgress?: (progress: Progress) => void, onJob?: (job: DomainJob) => void, skip: ReadonlySet<string> = new Set()): { jobs: DomainJob[]; index: EmittedFile } {
   const schemasRel = schemasRelative(contracts);
   const jobs: DomainJob[] = [];
   const listed: Array<{ name: string; pascal: string; dir: string }> = [];
@@ -100,40 +83,56 @@ function domainJobs(contracts: ContractSet, onProgress?: (progress: Progress) =>
     listed.push({ name: domain.name, pascal: pascalCase(domain.name), dir: domain.name });
     if (skip.has(domain.name)) return;
     const model = buildDomainModel(domain, versions);
-    jobs.push({ dir: domain.name, model, files: emitDomain(model, domain.name, `${schemasRel}/${domain.name}`) });
+    const dir = domain.name;
+    const job: DomainJob = { dir, model, files: emitDomain(model, dir, `${schemasRel}/${domain.name}`) };
+    const json = versions.filter((v) => v.format === 'json');
+    if (json.length) {
+      job.validators = {
+        sources: json.map((v) => ({ name: `validate${v.name}V${v.version}`, schema: v.schema, file: v.file })),
+        header: header(`${schemasRel}/${domain.name}/`),
+      };
+    }
+    jobs.push(job);
+    onJob?.(job);
     onProgress?.({ done: i + 1, total: domains.length, domain: domain.name });
   });
   return { jobs, index: emitIndex(listed, schemasRel) };
 }
 
 /**
- * All output files, formatted. With a worker, the JSON validators (most of the work on a JSON
- * Schema tree) are compiled on it from the start while this thread renders the rest, and then on
- * both threads.
+ * All output files, formatted. With a worker, the JSON validators of every other domain are
+ * compiled on it while this thread renders.
  */
 export async function renderFiles(
   contracts: ContractSet,
   options: { worker?: CodegenWorker; onProgress?: (progress: Progress) => void; skip?: ReadonlySet<string> } = {},
 ): Promise<EmittedFile[]> {
   const { worker } = options;
-  const skip = options.skip ?? new Set<string>();
-  const validators = validatorJobs(contracts, skip);
-  if (!worker || validators.length === 0) return formatFiles(renderContracts(contracts, options.onProgress, skip));
-  const compiling = worker.compile(validators);
-  const { jobs, index } = domainJobs(contracts, options.onProgress, skip);
-  const compiled = await compiling.join();
-  return formatFiles([...jobs.flatMap((job) => job.files), ...validators.map((v, i) => ({ path: v.path, content: compiled[i]! })), index]);
+  if (!worker) return formatFiles(renderContracts(contracts, options.onProgress, options.skip));
+  const files: EmittedFile[] = [];
+  const pending: Array<Promise<EmittedFile>> = [];
+  let ajvTurn = 0;
+  // Each domain's validators go to the worker as soon as the domain is rendered, so compiling overlaps with the next domain's rendering.
+  const { index } = domainJobs(contracts, options.onProgress, (job) => {
+    files.push(...job.files);
+    if (job.validators) {
+      const { sources, header: head } = job.validators;
+      const path = `${job.dir}/validators.js`;
+      if (ajvTurn++ % 2 === 0) pending.push(worker.validators(sources, head).then((content) => ({ path, content })));
+      else files.push({ path, content: compileValidators(sources, head) });
+    }
+  }, options.skip);
+  files.push(index, ...(await Promise.all(pending)));
+  return formatFiles(files);
 }
 
 /** All output files, in a stable order, before formatting (everything on the calling thread). */
-export function renderContracts(contracts: ContractSet, onProgress?: (progress: Progress) => void, skip: ReadonlySet<string> = new Set()): EmittedFile[] {
-  const { jobs, index } = domainJobs(contracts, onProgress, skip);
-  const validators = new Map(validatorJobs(contracts, skip).map((v) => [v.path, v]));
+export function renderContracts(contracts: ContractSet, onProgress?: (progress: Progress) => void, skip?: ReadonlySet<string>): EmittedFile[] {
+  const { jobs, index } = domainJobs(contracts, onProgress, undefined, skip);
   const files: EmittedFile[] = [];
   for (const job of jobs) {
     files.push(...job.files);
-    const module = validators.get(`${job.dir}/validators.js`);
-    if (module) files.push({ path: module.path, content: compileValidators(module.sources, module.header) });
+    if (job.validators) files.push({ path: `${job.dir}/validators.js`, content: compileValidators(job.validators.sources, job.validators.header) });
   }
   files.push(index);
   return files;

@@ -1,37 +1,23 @@
 import { parentPort } from 'node:worker_threads';
-import { ajvModules } from '../contracts/ajv-modules.js';
-import type { ValidatorJob } from './pool.js';
-import { compileValidators } from './validators.js';
+import { compileValidators, type ValidatorSource } from './validators.js';
 
 /**
- * The second thread of `herald generate` on large trees (see pool.ts): takes validator jobs from
- * the shared counter until none are left, posting each module's source as it is compiled.
+ * The second thread of `herald generate` on large trees: compiles JSON Schema validators of every
+ * other domain while the main thread renders, so both cores work.
  */
 
 export interface WorkerRequest {
-  /** Tags the replies, so that a batch abandoned after an error cannot mix with the next one. */
-  batch: number;
-  jobs: readonly ValidatorJob[];
-  /** The index of the next job not yet taken by either thread. */
-  next: Int32Array;
+  id: number;
+  sources: ValidatorSource[];
+  header: string;
 }
 
-export type WorkerResult = { batch: number; index: number } & ({ ok: true; code: string } | { ok: false; error: string });
-export interface WorkerDone {
-  batch: number;
-  done: true;
-}
+export type WorkerResponse = { id: number; ok: true; code: string } | { id: number; ok: false; error: string };
 
-// Loaded while the main thread is still loading the contracts, not when the first job arrives.
-ajvModules();
-
-parentPort?.on('message', ({ batch, jobs, next }: WorkerRequest) => {
-  for (let index = Atomics.add(next, 0, 1); index < jobs.length; index = Atomics.add(next, 0, 1)) {
-    try {
-      parentPort!.postMessage({ batch, index, ok: true, code: compileValidators(jobs[index]!.sources, jobs[index]!.header) } satisfies WorkerResult);
-    } catch (error) {
-      parentPort!.postMessage({ batch, index, ok: false, error: (error as Error).message } satisfies WorkerResult);
-    }
+parentPort?.on('message', (request: WorkerRequest) => {
+  try {
+    parentPort!.postMessage({ id: request.id, ok: true, code: compileValidators(request.sources, request.header) } satisfies WorkerResponse);
+  } catch (error) {
+    parentPort!.postMessage({ id: request.id, ok: false, error: (error as Error).message } satisfies WorkerResponse);
   }
-  parentPort!.postMessage({ batch, done: true } satisfies WorkerDone);
 });

@@ -42,10 +42,10 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
       process.exitCode = ExitCode.Ok;
       return;
     }
-    // Large JSON Schema trees get a second thread for the validators, started before the contracts load so its start-up overlaps with that.
+    // Large trees get a second thread for JSON Schema validators; it starts on the first validators it is given (never, on an Avro-only tree).
     const files = countSchemaFiles(args.cwd);
-    const worker = files.json >= WORKER_THRESHOLD ? startWorker() : undefined;
-    if (files.all >= WORKER_THRESHOLD && !args.quiet) process.stderr.write(`herald generate: loading and checking ${files.all} contract files\n`);
+    const worker = files >= WORKER_THRESHOLD ? startWorker() : undefined;
+    if (files >= WORKER_THRESHOLD && !args.quiet) process.stderr.write(`herald generate: loading and checking ${files} contract files\n`);
     try {
       await run(args, generate, worker);
     } finally {
@@ -67,14 +67,13 @@ function readSettings(cwd: string): { schemasDir: string; outDir: string } {
   return settings;
 }
 
-/** A quick estimate of the tree's size (schema files under the schemas folder, and how many are JSON Schema), before loading anything. */
-function countSchemaFiles(cwd: string): { all: number; json: number } {
+/** A quick estimate of the tree's size (schema files under the schemas folder), before loading anything. */
+function countSchemaFiles(cwd: string): number {
   const { schemasDir } = readSettings(cwd);
   try {
-    const names = readdirSync(path.resolve(cwd, schemasDir), { recursive: true }).map(String);
-    return { all: names.filter((f) => /\.(avsc|schema\.json)$/.test(f)).length, json: names.filter((f) => f.endsWith('.schema.json')).length };
+    return readdirSync(path.resolve(cwd, schemasDir), { recursive: true }).filter((f) => /\.(avsc|schema\.json)$/.test(String(f))).length;
   } catch {
-    return { all: 0, json: 0 };
+    return 0;
   }
 }
 
