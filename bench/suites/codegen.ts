@@ -14,7 +14,9 @@ import { report, type BenchSuite } from '../harness.js';
  * against avro-typescript, @ovotech/avro-ts and json-schema-to-typescript converting the same
  * files to types only, each also in one process with its start-up included. herald emits types,
  * serde (precompiled ajv validators for JSON) and typed clients. The generated corpus must then
- * type-check under `tsc --strict`.
+ * type-check under `tsc --strict`; the peers' output is put through the same check and reported.
+ * Two floors are timed in the same run: herald's CLI start-up, and (JSON Schema) ajv compiling
+ * the validators herald must emit, on its own.
  */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,6 +45,21 @@ mkdirSync(out, { recursive: true });
   } else if (peer === '@ovotech/avro-ts') {
     const { toTypeScript } = req('@ovotech/avro-ts');
     for (const f of files) writeFileSync(path.join(out, n++ + '.ts'), toTypeScript(JSON.parse(readFileSync(f, 'utf8'))));
+  } else if (peer === 'ajv-standalone') {
+    // The floor of a JSON Schema run: only the precompiled validators herald must emit, one ajv per domain as herald does.
+    const { Ajv2020 } = req('ajv/dist/2020.js');
+    const addFormats = req('ajv-formats');
+    const standalone = req('ajv/dist/standalone/index.js').default;
+    const options = { code: { source: true, esm: true, lines: true, optimize: false }, strict: false, validateSchema: false };
+    const byDomain = new Map();
+    for (const f of files) byDomain.set(path.dirname(f), [...(byDomain.get(path.dirname(f)) || []), f]);
+    for (const list of byDomain.values()) {
+      const ajv = new Ajv2020(options);
+      addFormats(ajv);
+      const keys = {};
+      list.forEach((f, i) => { const { $id, ...schema } = JSON.parse(readFileSync(f, 'utf8')); ajv.addSchema(schema, 'k' + i); keys['v' + i] = 'k' + i; });
+      writeFileSync(path.join(out, n++ + '.js'), standalone(ajv, keys));
+    }
   } else {
     const { compile } = req('json-schema-to-typescript');
     const format = peer === 'json-schema-to-typescript';
@@ -60,6 +77,8 @@ const RSS_HOOK = `import { writeFileSync } from 'node:fs';\nprocess.on('exit', (
 interface Sample {
   seconds: number;
   peakMiB: number;
+  /** Lines the tool wrote to stderr: how avro-typescript reports the types it could not convert. */
+  stderrLines: number;
 }
 
 function run(args: string[], statsFile: string): Promise<Sample> {
@@ -69,7 +88,7 @@ function run(args: string[], statsFile: string): Promise<Sample> {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       if (error) return reject(new Error(`${args.join(' ')} failed: ${stderr || error.message}`));
       const kb = Number(await readFile(statsFile, 'utf8'));
-      resolve({ seconds, peakMiB: kb / 1024 });
+      resolve({ seconds, peakMiB: kb / 1024, stderrLines: stderr.split('\n').filter(Boolean).length });
     });
   });
 }
@@ -87,14 +106,30 @@ function installed(name: string): boolean {
   }
 }
 
-function typeCheck(dir: string): Promise<{ errors: number; output: string }> {
+function typeCheck(dir: string): Promise<{ errors: number; files: number; output: string }> {
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
   return new Promise((resolve) => {
     execFile(process.execPath, [tsc, '-p', path.join(dir, 'tsconfig.json')], { maxBuffer: 64 << 20 }, (error, stdout) => {
       const errors = (stdout.match(/error TS\d+/g) ?? []).length;
-      resolve({ errors: error && errors === 0 ? -1 : errors, output: stdout.slice(0, 2000) });
+      const files = new Set(stdout.match(/^[^\s(]+(?=\(\d+,\d+\): error)/gm) ?? []).size;
+      resolve({ errors: error && errors === 0 ? -1 : errors, files, output: stdout.slice(0, 2000) });
     });
   });
+}
+
+/** A strict tsconfig over every .ts file under `dir`, with Node's types and herald/runtime mapped to this checkout. */
+function strictConfig(dir: string): Promise<void> {
+  return writeFile(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true,
+        types: ['node'], typeRoots: [path.join(root, 'node_modules/@types')],
+        paths: { 'herald/runtime': [path.join(root, 'dist/runtime/index.d.ts')] },
+      },
+      include: ['**/*.ts'],
+    }),
+  );
 }
 
 const suite: BenchSuite = {
@@ -115,14 +150,20 @@ const suite: BenchSuite = {
         for (const missing of peers.filter((p) => !available.includes(p))) {
           process.stdout.write(`# skipped ${missing}: not installed (npm install -D avro-typescript @ovotech/avro-ts json-schema-to-typescript)\n`);
         }
-        const samples = new Map<string, Sample[]>([['herald', []], ...available.map((p): [string, Sample[]] => [p, []])]);
+        // Floors, not peers: herald's CLI start-up (node, yargs, the command's module), and for JSON Schema the ajv standalone
+        // compile of the validators herald must emit, alone on one thread.
+        const floors = format === 'json' ? ['start-up', 'ajv-standalone'] : ['start-up'];
+        const samples = new Map<string, Sample[]>([['herald', []], ...[...available, ...floors].map((p): [string, Sample[]] => [p, []])]);
+        const peerOut = (i: number, peer: string) => path.join(dir, `peer-${format}-${i}-${peer.replace(/[^a-z0-9]+/gi, '-')}`);
         // Interleaved runs, so load from other processes hits every tool alike; each herald run starts from an empty output folder.
         for (let i = 0; i < RUNS; i++) {
           const out = path.join(dir, `out-${format}-${i}`);
           samples.get('herald')!.push(await run([...hook, cli, 'generate', '--quiet', '--cwd', corpus, '--out', out], path.join(dir, 'stats')));
           for (const peer of available) {
-            samples.get(peer)!.push(await run([...hook, path.join(dir, 'run-peer.cjs'), peer, corpus, path.join(dir, `peer-${format}-${i}-${available.indexOf(peer)}`), root], path.join(dir, 'stats')));
+            samples.get(peer)!.push(await run([...hook, path.join(dir, 'run-peer.cjs'), peer, corpus, peerOut(i, peer), root], path.join(dir, 'stats')));
           }
+          samples.get('start-up')!.push(await run([...hook, cli, 'generate', '--help'], path.join(dir, 'stats')));
+          if (format === 'json') samples.get('ajv-standalone')!.push(await run([...hook, path.join(dir, 'run-peer.cjs'), 'ajv-standalone', corpus, peerOut(i, 'ajv'), root], path.join(dir, 'stats')));
           if (i > 0) await rm(out, { recursive: true, force: true });
         }
         const herald = { seconds: median(samples.get('herald')!.map((s) => s.seconds)), peakMiB: median(samples.get('herald')!.map((s) => s.peakMiB)) };
@@ -136,6 +177,21 @@ const suite: BenchSuite = {
           const name = peer.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
           report({ name: `codegen.${format}.generate`, value: herald.seconds, unit: 's', baseline: name, baselineValue: seconds, lowerIsBetter: true });
           report({ name: `codegen.${format}.peak-memory`, value: herald.peakMiB, unit: 'MiB', baseline: name, baselineValue: peakMiB, lowerIsBetter: true });
+        }
+        const floorSeconds = (floor: string) => median(samples.get(floor)!.map((s) => s.seconds)).toFixed(2);
+        process.stdout.write(
+          `# ${format}: floors in this run: herald start-up (generate --help) ${floorSeconds('start-up')} s` +
+            (format === 'json' ? `; ajv standalone compile of the same validators, alone, one thread ${floorSeconds('ajv-standalone')} s` : '') +
+            '\n',
+        );
+
+        // What the peers' types are worth: their output of the first run under the same strict tsc, and what they reported on stderr.
+        for (const peer of available) {
+          const out = peerOut(0, peer);
+          await strictConfig(out);
+          const checked = await typeCheck(out);
+          const stderrLines = samples.get(peer)![0]!.stderrLines;
+          process.stdout.write(`# ${format}: ${peer} output under tsc --strict: ${checked.errors} errors in ${checked.files} of ${files} files; ${stderrLines} lines on stderr\n`);
         }
 
         // Where herald's time goes: loading and linting the contracts (shared with `herald lint`) versus code generation.
@@ -156,17 +212,7 @@ const suite: BenchSuite = {
         report({ name: `codegen.${format}.regenerate-unchanged`, value: warm.seconds, unit: 's', baseline: 'herald-cold', baselineValue: herald.seconds, lowerIsBetter: true });
 
         // The generated corpus under tsc --strict (native tsc; herald/runtime mapped to this checkout).
-        await writeFile(
-          path.join(out0, 'tsconfig.json'),
-          JSON.stringify({
-            compilerOptions: {
-              target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true,
-              types: ['node'], typeRoots: [path.join(root, 'node_modules/@types')],
-              paths: { 'herald/runtime': [path.join(root, 'dist/runtime/index.d.ts')] },
-            },
-            include: ['**/*.ts'],
-          }),
-        );
+        await strictConfig(out0);
         const checked = await typeCheck(out0);
         process.stdout.write(`# ${format}: generated corpus under tsc --strict: ${checked.errors} errors\n`);
         if (checked.errors !== 0) throw new Error(`the generated ${format} corpus does not type-check:\n${checked.output}`);
