@@ -15,8 +15,8 @@ import { report, type BenchSuite } from '../harness.js';
  * files to types only, each also in one process with its start-up included. herald emits types,
  * serde (precompiled ajv validators for JSON) and typed clients. The generated corpus must then
  * type-check under `tsc --strict`; the peers' output is put through the same check and reported.
- * Two floors are timed in the same run: herald's CLI start-up, and (JSON Schema) ajv compiling
- * the validators herald must emit, on its own.
+ * Two floors are timed in the same run: herald's CLI start-up, and (JSON Schema) herald's
+ * validators stage on its own: ajv compiling the validators every run must emit.
  */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -46,19 +46,13 @@ mkdirSync(out, { recursive: true });
     const { toTypeScript } = req('@ovotech/avro-ts');
     for (const f of files) writeFileSync(path.join(out, n++ + '.ts'), toTypeScript(JSON.parse(readFileSync(f, 'utf8'))));
   } else if (peer === 'ajv-standalone') {
-    // The floor of a JSON Schema run: only the precompiled validators herald must emit, one ajv per domain as herald does.
-    const { Ajv2020 } = req('ajv/dist/2020.js');
-    const addFormats = req('ajv-formats');
-    const standalone = req('ajv/dist/standalone/index.js').default;
-    const options = { code: { source: true, esm: true, lines: true, optimize: false }, strict: false, validateSchema: false };
+    // The floor of a JSON Schema run: herald's own validators stage (ajv standalone, one module per domain) and nothing else.
+    const { compileValidators } = await import(path.join(resolveFrom, 'dist/generator/codegen/validators.js'));
     const byDomain = new Map();
     for (const f of files) byDomain.set(path.dirname(f), [...(byDomain.get(path.dirname(f)) || []), f]);
     for (const list of byDomain.values()) {
-      const ajv = new Ajv2020(options);
-      addFormats(ajv);
-      const keys = {};
-      list.forEach((f, i) => { const { $id, ...schema } = JSON.parse(readFileSync(f, 'utf8')); ajv.addSchema(schema, 'k' + i); keys['v' + i] = 'k' + i; });
-      writeFileSync(path.join(out, n++ + '.js'), standalone(ajv, keys));
+      const sources = list.map((f, i) => ({ name: 'validate' + i, file: f, schema: JSON.parse(readFileSync(f, 'utf8')) }));
+      writeFileSync(path.join(out, n++ + '.js'), compileValidators(sources, ''));
     }
   } else {
     const { compile } = req('json-schema-to-typescript');
@@ -150,8 +144,8 @@ const suite: BenchSuite = {
         for (const missing of peers.filter((p) => !available.includes(p))) {
           process.stdout.write(`# skipped ${missing}: not installed (npm install -D avro-typescript @ovotech/avro-ts json-schema-to-typescript)\n`);
         }
-        // Floors, not peers: herald's CLI start-up (node, yargs, the command's module), and for JSON Schema the ajv standalone
-        // compile of the validators herald must emit, alone on one thread.
+        // Floors, not peers: herald's CLI start-up (node, yargs, the command's module), and for JSON Schema herald's validators
+        // stage alone (ajv standalone code, one thread), which every run must do.
         const floors = format === 'json' ? ['start-up', 'ajv-standalone'] : ['start-up'];
         const samples = new Map<string, Sample[]>([['herald', []], ...[...available, ...floors].map((p): [string, Sample[]] => [p, []])]);
         const peerOut = (i: number, peer: string) => path.join(dir, `peer-${format}-${i}-${peer.replace(/[^a-z0-9]+/gi, '-')}`);
@@ -181,7 +175,7 @@ const suite: BenchSuite = {
         const floorSeconds = (floor: string) => median(samples.get(floor)!.map((s) => s.seconds)).toFixed(2);
         process.stdout.write(
           `# ${format}: floors in this run: herald start-up (generate --help) ${floorSeconds('start-up')} s` +
-            (format === 'json' ? `; ajv standalone compile of the same validators, alone, one thread ${floorSeconds('ajv-standalone')} s` : '') +
+            (format === 'json' ? `; the validators alone (ajv standalone, one thread) ${floorSeconds('ajv-standalone')} s` : '') +
             '\n',
         );
 

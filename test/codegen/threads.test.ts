@@ -3,7 +3,7 @@
  * the worker exists only in dist/) writes exactly what the single-threaded pipeline renders, and a
  * validator the worker cannot compile is reported, not lost.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadContracts } from '../../generator/contracts/load.js';
@@ -12,17 +12,13 @@ import { renderContracts, WORKER_THRESHOLD } from '../../generator/codegen/pipel
 import { writeCorpus } from '../fixtures/codegen/corpus.js';
 import { REPO_ROOT } from './support.js';
 import { runHerald } from '../support/cli.js';
+import { listFiles } from '../support/files.js';
 
 const base = path.join(REPO_ROOT, 'test/fixtures/codegen', `.threads-${process.pid}`);
 afterAll(() => rm(base, { recursive: true, force: true }));
 
 async function filesUnder(dir: string): Promise<Map<string, string>> {
-  const names = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-  const entries = await Promise.all(names.map(async (e) => {
-    const full = path.join(e.parentPath, e.name);
-    return [path.relative(dir, full).split(path.sep).join('/'), await readFile(full, 'utf8')] as const;
-  }));
-  return new Map(entries.sort(([a], [b]) => (a < b ? -1 : 1)));
+  return new Map(await Promise.all((await listFiles(dir)).map(async (file) => [file, await readFile(path.join(dir, file), 'utf8')] as const)));
 }
 
 describe('generate with the validator thread', () => {
@@ -38,7 +34,7 @@ describe('generate with the validator thread', () => {
     const expected = new Map(formatFiles(renderContracts(contracts!)).map((f) => [f.path, f.content]));
     const written = await filesUnder(path.join(root, 'threaded'));
     expect([...written.keys()].filter((p) => p.endsWith('validators.js')).length).toBe(12);
-    expect([...written.keys()].sort()).toEqual([...expected.keys()].sort());
+    expect([...written.keys()]).toEqual([...expected.keys()].sort());
     for (const [file, content] of expected) expect(written.get(file), file).toBe(content);
   }, 120_000);
 

@@ -1,10 +1,11 @@
 /** `herald docs` as a user runs it: the compiled binary in a child process. */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRegistryServer } from '../../generator/registry/server/start.js';
 import { copyTree, REPO_ROOT, runHerald, STACK_TRACE } from '../support/cli.js';
+import { listFiles } from '../support/files.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -15,10 +16,6 @@ async function scratch(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'herald-docs-cli-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   return dir;
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
 }
 
 describe('herald docs', () => {
